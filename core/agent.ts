@@ -1,0 +1,529 @@
+/**
+ * An agent: one SIP user agent backed by one headless baresip process, with
+ * an event-driven model of its registration and calls, and verbs that
+ * resolve when baresip accepted them.
+ *
+ * @module
+ */
+import {
+  accountAor,
+  type AccountSettings,
+  DEFAULT_REGINT,
+  headerList,
+  parseAccountSettings,
+  renderAccountLine,
+} from "./account.ts";
+import {
+  agentCallState,
+  type AgentSnapshot,
+  applyEvent,
+  type CallState,
+  currentCall,
+  dialFailed,
+  dialStarted,
+  initialSnapshot,
+  registrationStarted,
+  registrationStopped,
+  updateCurrentCall,
+} from "./agent_state.ts";
+import { type BaresipInstall, detectBaresip } from "./baresip.ts";
+import { Capabilities, parseHelp } from "./capabilities.ts";
+import { renderAgentConfig } from "./config.ts";
+import { AgentError, BaresipError } from "./errors.ts";
+import type { BaresipEvent } from "./frames.ts";
+import type { LogBuffer } from "./log_buffer.ts";
+import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
+import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+
+/** Options of {@link Agent.start}. */
+export interface AgentOptions {
+  /** A name for messages and logs (`A`, `alice`). */
+  name: string;
+  /** The SIP account; without one the agent is a loopback agent on 127.0.0.1 with no registrar. */
+  account?: AccountSettings;
+  /** Register right away with the account's regint (default: only on `register()`). */
+  registerOnStart?: boolean;
+  /** Keep the SIP trace in the log (`baresip -s`). */
+  sipTrace?: boolean;
+  /** Dump each call's sent and received audio as WAV files into this folder. */
+  recordDir?: string;
+  /** The default outgoing audio as a baresip source; default silence (see SILENT_SOURCE). */
+  audioSource?: string;
+  /** Longest wait for baresip to be ready; default 10 s. */
+  readyTimeoutMs?: number;
+  /** Longest wait for a command's answer; default 10 s. */
+  commandTimeoutMs?: number;
+  /** Environment used to find baresip (`RINGO_BARESIP`, `PATH`); default the process's. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Options of {@link Agent.waitFor}. */
+export interface WaitOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** What is awaited, for the timeout message (`A registered`). */
+  description?: string;
+}
+
+const START_ATTEMPTS = 3;
+
+/**
+ * One SIP user agent. Read its state from the getters (synchronous
+ * snapshots); listen to `change` (any state change), `event` (each raw
+ * baresip event) and `exit` (the process ended).
+ *
+ * @example
+ * ```ts
+ * await using a = await Agent.start({ name: "A" });
+ * await using b = await Agent.start({ name: "B" });
+ * await a.dial(b.contactUri);
+ * await b.waitFor((s) => s.calls.length > 0, { description: "B rings" });
+ * await b.accept();
+ * ```
+ */
+export class Agent extends EventTarget implements AsyncDisposable {
+  readonly name: string;
+  readonly install: BaresipInstall;
+  readonly capabilities: Capabilities;
+  readonly ports: AgentPorts;
+  readonly account: AccountSettings;
+  /** True when the agent has no registrar and is reached directly on 127.0.0.1. */
+  readonly loopback: boolean;
+  readonly #process: BaresipProcess;
+  readonly #configDir: string;
+  readonly #commandTimeoutMs: number;
+  #snapshot: AgentSnapshot = initialSnapshot();
+  #stopped?: Promise<void>;
+
+  private constructor(init: {
+    options: AgentOptions;
+    install: BaresipInstall;
+    capabilities: Capabilities;
+    ports: AgentPorts;
+    account: AccountSettings;
+    process: BaresipProcess;
+    configDir: string;
+  }) {
+    super();
+    this.name = init.options.name;
+    this.install = init.install;
+    this.capabilities = init.capabilities;
+    this.ports = init.ports;
+    this.account = init.account;
+    this.loopback = init.options.account === undefined;
+    this.#process = init.process;
+    this.#configDir = init.configDir;
+    this.#commandTimeoutMs = init.options.commandTimeoutMs ?? 10_000;
+    init.process.ctrl.addEventListener(
+      "event",
+      (e) => this.#onEvent((e as CustomEvent<BaresipEvent>).detail),
+    );
+    init.process.ctrl.addEventListener(
+      "message",
+      (e) => this.dispatchEvent(new CustomEvent("message", { detail: (e as CustomEvent).detail })),
+    );
+    init.process.exited.then((info) => this.#onExit(info));
+  }
+
+  /**
+   * Starts baresip for this agent and resolves once it is ready.
+   *
+   * @throws {BaresipError} baresip missing, or exited/hung before ready (with its log tail).
+   * @throws {CapabilityError} the account asks for something this baresip cannot do.
+   */
+  static async start(options: AgentOptions): Promise<Agent> {
+    const install = await detectBaresip(options.env);
+    const baseCaps = new Capabilities(install.version);
+    const given = options.account ? parseAccountSettings(options.account) : undefined;
+    if (given?.dtmf_mode === "info") baseCaps.require("dtmf-info");
+    if (headerList(given?.headers).length > 0) baseCaps.require("custom-headers");
+
+    for (let attempt = 1;; attempt++) {
+      const ports = reserveAgentPorts();
+      const configDir = await Deno.makeTempDir({ prefix: "ringo-agent-" });
+      await Deno.chmod(configDir, 0o700);
+      const account = given ?? loopbackAccount(options.name, ports.sip);
+      const loopback = !given || isLoopbackHost(given.domain);
+      try {
+        await writeAgentFiles(configDir, install, ports, account, loopback, options);
+        const process = await BaresipProcess.start({
+          install,
+          name: options.name,
+          configDir,
+          ctrlPort: ports.ctrl,
+          sipTrace: options.sipTrace,
+          readyTimeoutMs: options.readyTimeoutMs,
+        });
+        const help = await process.ctrl.command("help").catch(() => "");
+        const capabilities = new Capabilities(install.version, help ? parseHelp(help) : undefined);
+        const agent = new Agent({
+          options,
+          install,
+          capabilities,
+          ports,
+          account,
+          process,
+          configDir,
+        });
+        if (options.registerOnStart && given) agent.#update(registrationStarted(agent.#snapshot));
+        return agent;
+      } catch (error) {
+        releaseAgentPorts(ports);
+        await Deno.remove(configDir, { recursive: true }).catch(() => {});
+        const portClash = error instanceof BaresipError &&
+          /address already in use/i.test(error.message);
+        if (!portClash || attempt >= START_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The agent's address of record, e.g. `sip:alice@pbx.example.com`. */
+  get aor(): string {
+    return accountAor(this.account);
+  }
+
+  /** The URI that reaches this agent directly (its AOR for loopback agents). */
+  get contactUri(): string {
+    return this.loopback ? this.aor : `sip:${this.account.username}@127.0.0.1:${this.ports.sip}`;
+  }
+
+  /** The whole current state as one immutable value. */
+  get snapshot(): AgentSnapshot {
+    return this.#snapshot;
+  }
+
+  /** The call state of the current call, or `idle`. */
+  get state(): CallState {
+    return agentCallState(this.#snapshot);
+  }
+
+  /** True once a REGISTER was answered 200 (and not since removed). */
+  get registered(): boolean {
+    return this.#snapshot.registration.state === "registered";
+  }
+
+  /** The baresip log (and SIP trace, if on). */
+  get log(): LogBuffer {
+    return this.#process.log;
+  }
+
+  /** True while the baresip process runs. */
+  get alive(): boolean {
+    return this.#process.exitInfo === undefined;
+  }
+
+  /** How the process ended, once it has. */
+  get exit(): ExitInfo | undefined {
+    return this.#process.exitInfo;
+  }
+
+  /** The baresip process id. */
+  get pid(): number {
+    return this.#process.pid;
+  }
+
+  /** Registers with the account's registrar (REGISTER_OK then sets `registered`). */
+  async register(regint = this.account.regint || DEFAULT_REGINT): Promise<void> {
+    this.#requireRegistrar("register");
+    await this.#replaceUserAgent(regint);
+    this.#update(registrationStarted(this.#snapshot));
+  }
+
+  /** Removes the registration (REGISTER with expires 0). */
+  async unregister(): Promise<void> {
+    this.#requireRegistrar("unregister");
+    await this.#replaceUserAgent(0);
+    this.#update(registrationStopped(this.#snapshot));
+  }
+
+  /**
+   * Places a call. `target` is a SIP URI, `user@host`, or a bare number
+   * dialled in the agent's own domain.
+   */
+  async dial(target: string): Promise<void> {
+    const uri = this.resolveTarget(target);
+    // Recorded before sending: baresip's first events may beat its answer.
+    this.#update(dialStarted(this.#snapshot, uri, Date.now()));
+    try {
+      await this.command("dial", uri);
+    } catch (error) {
+      this.#update(dialFailed(this.#snapshot, uri));
+      throw error;
+    }
+  }
+
+  /** Answers the ringing incoming call. */
+  async accept(): Promise<void> {
+    const call = currentCall(this.#snapshot);
+    if (!call || call.direction !== "incoming" || call.state !== "ringing") {
+      throw new AgentError(
+        `agent "${this.name}" has no ringing incoming call to accept (state: ${this.state})`,
+      );
+    }
+    await this.command("accept");
+  }
+
+  /** Declines the ringing incoming call with `code` (486 by default). */
+  async reject(code = 486): Promise<void> {
+    const call = currentCall(this.#snapshot);
+    if (!call || call.direction !== "incoming" || call.state !== "ringing") {
+      throw new AgentError(
+        `agent "${this.name}" has no ringing incoming call to reject (state: ${this.state})`,
+      );
+    }
+    if (code === 486) {
+      await this.command("hangup");
+      return;
+    }
+    this.capabilities.require("reject-with-code");
+    await this.command("hangup", `${call.id} ${code}`);
+  }
+
+  /** Ends the current call (cancel, reject or BYE, as fits its state). */
+  async hangup(): Promise<void> {
+    this.#requireCall("hang up");
+    await this.command("hangup");
+  }
+
+  /** Puts the current call on hold. */
+  async hold(): Promise<void> {
+    this.#requireCall("hold", "established");
+    await this.command("hold");
+    this.#update(updateCurrentCall(this.#snapshot, { held: true }));
+  }
+
+  /** Resumes the held current call. */
+  async resume(): Promise<void> {
+    this.#requireCall("resume", "established");
+    await this.command("resume");
+    this.#update(updateCurrentCall(this.#snapshot, { held: false }));
+  }
+
+  /** Toggles the microphone mute of the current call. */
+  async mute(): Promise<void> {
+    const call = this.#requireCall("mute");
+    const answer = await this.command("mute");
+    const muted = /unmuted/i.test(answer) ? false : /muted/i.test(answer) ? true : !call.muted;
+    this.#update(updateCurrentCall(this.#snapshot, { muted }));
+  }
+
+  /** Sends DTMF digits (0-9 * # A-D) one by one, `gapMs` apart. */
+  async sendDtmf(digits: string, gapMs = 150): Promise<void> {
+    const bad = [...digits].find((d) => !/^[0-9*#A-Da-d]$/.test(d));
+    if (bad !== undefined) {
+      throw new AgentError(`invalid DTMF digit ${JSON.stringify(bad)}: expected 0-9, *, #, A-D`);
+    }
+    this.#requireCall("send DTMF", "established");
+    for (const [i, digit] of [...digits.toUpperCase()].entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
+      await this.command("sndcode", digit);
+    }
+  }
+
+  /** Blind transfer of the current call (REFER) to `target`. */
+  async transfer(target: string): Promise<void> {
+    this.#requireCall("transfer", "established");
+    await this.command("transfer", this.resolveTarget(target));
+  }
+
+  /** Starts an attended transfer: holds the current call and calls `target`. */
+  async attendedTransfer(target: string): Promise<void> {
+    this.capabilities.require("attended-transfer");
+    this.#requireCall("transfer", "established");
+    await this.command("atransferstart", this.resolveTarget(target));
+  }
+
+  /** Completes an attended transfer (connects the two remote parties). */
+  async completeTransfer(): Promise<void> {
+    this.capabilities.require("attended-transfer");
+    await this.command("atransferexec");
+  }
+
+  /** Abandons an attended transfer and returns to the first call. */
+  async abortTransfer(): Promise<void> {
+    this.capabilities.require("attended-transfer");
+    await this.command("atransferabort");
+  }
+
+  /** Sends a raw long command over ctrl_tcp and resolves with its answer. */
+  async command(name: string, params?: string): Promise<string> {
+    this.#requireAlive(name);
+    try {
+      return await this.#process.ctrl.command(name, params, { timeoutMs: this.#commandTimeoutMs });
+    } catch (error) {
+      if (!this.alive || this.#process.ctrl.isClosed) {
+        await Promise.race([this.#process.exited, new Promise((r) => setTimeout(r, 200))]);
+      }
+      this.#requireAlive(name);
+      throw new AgentError(`agent "${this.name}": ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** A SIP URI for `target`: URIs pass through, `user@host` gets `sip:`, a number gets the agent's domain. */
+  resolveTarget(target: string): string {
+    const t = target.trim();
+    if (/^(sips?|tel):/i.test(t)) return t;
+    if (t.includes("@")) return `sip:${t}`;
+    return `sip:${t}@${this.account.domain}`;
+  }
+
+  /**
+   * Resolves with the snapshot once `predicate` holds, re-checking on every
+   * change (never by polling); rejects on timeout, abort, or process exit.
+   */
+  waitFor(
+    predicate: (s: AgentSnapshot) => boolean,
+    options: WaitOptions = {},
+  ): Promise<AgentSnapshot> {
+    if (predicate(this.#snapshot)) return Promise.resolve(this.#snapshot);
+    const what = options.description ?? "the expected state";
+    return new Promise((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? 10_000;
+      const timer = setTimeout(
+        () =>
+          done(
+            new AgentError(
+              `agent "${this.name}": timed out after ${timeoutMs} ms waiting for ${what} (state: ${this.state}, registration: ${this.#snapshot.registration.state})`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const onChange = () => {
+        if (predicate(this.#snapshot)) done();
+        else if (!this.alive) done(this.#deathError(`waiting for ${what}`));
+      };
+      const onAbort = () =>
+        done(new AgentError(`agent "${this.name}": stopped waiting for ${what}`));
+      this.addEventListener("change", onChange);
+      options.signal?.addEventListener("abort", onAbort);
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.removeEventListener("change", onChange);
+        options.signal?.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve(this.#snapshot);
+      };
+    });
+  }
+
+  /** Stops baresip (quit, SIGTERM, SIGKILL) and removes the agent's folder. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#process.stop();
+      releaseAgentPorts(this.ports);
+      await Deno.remove(this.#configDir, { recursive: true }).catch(() => {});
+    })();
+    return this.#stopped;
+  }
+
+  /** Same as {@link stop}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  /** Kills baresip with `signal` at once (crash tests). */
+  kill(signal: Deno.Signal = "SIGKILL"): void {
+    this.#process.kill(signal);
+  }
+
+  #onEvent(event: BaresipEvent): void {
+    this.dispatchEvent(new CustomEvent("event", { detail: event }));
+    this.#update(applyEvent(this.#snapshot, event, Date.now()));
+  }
+
+  #onExit(info: ExitInfo): void {
+    this.dispatchEvent(new CustomEvent("exit", { detail: info }));
+    this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot }));
+    void info;
+  }
+
+  #update(next: AgentSnapshot): void {
+    if (next === this.#snapshot) return;
+    this.#snapshot = next;
+    this.dispatchEvent(new CustomEvent("change", { detail: next }));
+  }
+
+  #deathError(doing: string): AgentError {
+    const info = this.#process.exitInfo;
+    const how = info ? describeExit(info) : "an unknown status";
+    const stopping = this.#stopped ? " after it was stopped" : "";
+    return new AgentError(
+      `agent "${this.name}": its baresip process (pid ${this.pid}) died with ${how}${stopping} while ${doing}${this.#process.logTail()}`,
+    );
+  }
+
+  #requireAlive(doing: string): void {
+    if (!this.alive) throw this.#deathError(`sending '${doing}'`);
+  }
+
+  #requireCall(verb: string, state?: "established") {
+    const call = currentCall(this.#snapshot);
+    if (!call || (state && call.state !== state)) {
+      throw new AgentError(
+        `agent "${this.name}" cannot ${verb}: it has no ${
+          state ?? "active"
+        } call (state: ${this.state})`,
+      );
+    }
+    return call;
+  }
+
+  #requireRegistrar(verb: string): void {
+    if (this.loopback) {
+      throw new AgentError(
+        `agent "${this.name}" cannot ${verb}: it is a loopback agent with no registrar`,
+        {
+          hint: "give the agent a username, domain and password",
+        },
+      );
+    }
+  }
+
+  async #replaceUserAgent(regint: number): Promise<void> {
+    const line = renderAccountLine(this.account, { regint });
+    await this.command("uadel", this.aor).catch(() => {});
+    await this.command("uanew", line);
+  }
+}
+
+function loopbackAccount(name: string, sipPort: number): AccountSettings {
+  const user = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "agent";
+  return { username: user, domain: `127.0.0.1:${sipPort}`, regint: 0 };
+}
+
+function isLoopbackHost(domain: string): boolean {
+  const host = domain.replace(/^\[|\](:\d+)?$/g, "").replace(/:\d+$/, "");
+  return host === "localhost" || host.startsWith("127.") || host === "::1";
+}
+
+async function writeAgentFiles(
+  dir: string,
+  install: BaresipInstall,
+  ports: AgentPorts,
+  account: AccountSettings,
+  loopback: boolean,
+  options: AgentOptions,
+): Promise<void> {
+  const extraModules = [
+    ...(account.media_enc === "srtp" || account.media_enc?.startsWith("srtp-") ? ["srtp"] : []),
+    ...(account.media_enc === "dtls_srtp" ? ["dtls_srtp"] : []),
+    ...(account.stun_server ? ["stun"] : []),
+    ...(account.mwi ? ["mwi"] : []),
+  ];
+  const config = renderAgentConfig({
+    modulePath: install.modulePath,
+    sipPort: ports.sip,
+    ctrlPort: ports.ctrl,
+    loopback,
+    audioDevice: `ringo-${ports.ctrl}`,
+    audioSource: options.audioSource,
+    recordDir: options.recordDir,
+    extraModules,
+  });
+  const regint = options.registerOnStart && options.account ? account.regint || DEFAULT_REGINT : 0;
+  await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
+  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint }) + "\n", {
+    mode: 0o600,
+  });
+  await Deno.writeTextFile(`${dir}/contacts`, "", { mode: 0o600 });
+}

@@ -1,0 +1,169 @@
+/**
+ * Finding the baresip installation: the binary (PATH or `RINGO_BARESIP`),
+ * its version, and its module folder.
+ *
+ * @module
+ */
+import { BaresipError } from "./errors.ts";
+import { formatVersion, parseBaresipVersion, type Version } from "./version.ts";
+
+/** A usable baresip installation. */
+export interface BaresipInstall {
+  /** Absolute path of the binary. */
+  binary: string;
+  /** Its version, from `baresip -h`. */
+  version: Version;
+  /** Folder holding its modules (`ctrl_tcp.so`, `menu.so`, …). */
+  modulePath: string;
+}
+
+/** Modules every agent needs; the module folder must hold them. */
+export const REQUIRED_MODULES = ["ctrl_tcp", "menu", "account", "g711", "ausine", "aubridge"];
+
+const MODULE_FOLDERS = [
+  "/usr/lib/baresip/modules",
+  "/usr/local/lib/baresip/modules",
+  "/usr/lib/x86_64-linux-gnu/baresip/modules",
+  "/usr/lib/aarch64-linux-gnu/baresip/modules",
+  "/usr/lib64/baresip/modules",
+  "/opt/homebrew/lib/baresip/modules",
+  "/usr/local/opt/baresip/lib/baresip/modules",
+];
+
+const INSTALL_HINT = "install it (Debian/Ubuntu: sudo apt-get install baresip-core; " +
+  "macOS: brew install baresip) or set RINGO_BARESIP to the binary's path";
+
+const cache = new Map<string, Promise<BaresipInstall>>();
+
+/**
+ * Detects the baresip installation once per binary and caches the answer.
+ * `env` defaults to the process environment (`RINGO_BARESIP`,
+ * `RINGO_BARESIP_MODULES`, `PATH`).
+ *
+ * @example
+ * ```ts
+ * const install = await detectBaresip();
+ * console.log(install.binary, install.modulePath);
+ * ```
+ */
+export function detectBaresip(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): Promise<BaresipInstall> {
+  const binary = findBaresipBinary(env);
+  const key = `${binary}\0${env.RINGO_BARESIP_MODULES ?? ""}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = inspect(binary, env.RINGO_BARESIP_MODULES);
+    found.catch(() => cache.delete(key));
+    cache.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The baresip binary to run: `RINGO_BARESIP` when set (it must exist), or the
+ * first `baresip` on `PATH`.
+ *
+ * @throws {BaresipError} one sentence saying it was not found, with a hint.
+ */
+export function findBaresipBinary(env: Record<string, string | undefined>): string {
+  const override = env.RINGO_BARESIP;
+  if (override) {
+    if (!isExecutable(override)) {
+      throw new BaresipError(
+        `RINGO_BARESIP points at ${override}, which is not an executable file`,
+        {
+          hint: INSTALL_HINT,
+        },
+      );
+    }
+    return override;
+  }
+  for (const dir of (env.PATH ?? "").split(":")) {
+    if (!dir) continue;
+    const candidate = `${dir}/baresip`;
+    if (isExecutable(candidate)) return candidate;
+  }
+  throw new BaresipError("baresip was not found on PATH", { hint: INSTALL_HINT });
+}
+
+async function inspect(binary: string, moduleOverride?: string): Promise<BaresipInstall> {
+  const version = await readVersion(binary);
+  const modulePath = findModulePath(binary, moduleOverride);
+  return { binary, version, modulePath };
+}
+
+async function readVersion(binary: string): Promise<Version> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command(binary, {
+      args: ["-h"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    throw new BaresipError(`cannot run ${binary}: ${(error as Error).message}`, {
+      hint: INSTALL_HINT,
+      cause: error,
+    });
+  }
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  const version = parseBaresipVersion(text);
+  if (!version) {
+    throw new BaresipError(
+      `${binary} does not look like baresip: its -h output names no version (${
+        JSON.stringify(text.slice(0, 80))
+      })`,
+    );
+  }
+  return version;
+}
+
+/**
+ * The module folder for `binary`: `override` when given, else the first known
+ * folder (next to the binary's prefix first) that holds every required module.
+ */
+export function findModulePath(binary: string, override?: string): string {
+  const candidates = override ? [override] : [
+    binary.replace(/\/bin\/baresip$/, "/lib/baresip/modules"),
+    ...MODULE_FOLDERS,
+  ];
+  for (const dir of candidates) {
+    const missing = REQUIRED_MODULES.filter((m) => !isFile(`${dir}/${m}.so`));
+    if (missing.length === 0) return dir;
+    if (override) {
+      throw new BaresipError(
+        `RINGO_BARESIP_MODULES=${override} lacks the module${missing.length > 1 ? "s" : ""} ${
+          missing.join(", ")
+        }`,
+      );
+    }
+  }
+  throw new BaresipError(
+    `cannot find baresip's modules (${REQUIRED_MODULES.join(", ")}) in ${candidates.join(", ")}`,
+    { hint: "set RINGO_BARESIP_MODULES to the folder that holds ctrl_tcp.so" },
+  );
+}
+
+/** A short description like `baresip 1.0.0 (/usr/bin/baresip)`. */
+export function describeInstall(install: BaresipInstall): string {
+  return `baresip ${formatVersion(install.version)} (${install.binary})`;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * ringo's engine: baresip processes driven over ctrl_tcp, and the agent
+ * model on top. Knows nothing of the TUI, the CLI or scenarios.
+ *
+ * @module
+ */
+export * from "./account.ts";
+export * from "./agent.ts";
+export * from "./agent_state.ts";
+export * from "./baresip.ts";
+export * from "./capabilities.ts";
+export * from "./config.ts";
+export * from "./ctrl_tcp.ts";
+export * from "./errors.ts";
+export * from "./frames.ts";
+export * from "./log_buffer.ts";
+export * from "./netstring.ts";
+export * from "./ports.ts";
+export * from "./process.ts";
+export * from "./shutdown.ts";
+export * from "./version.ts";
