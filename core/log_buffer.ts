@@ -5,6 +5,7 @@
  * @module
  */
 
+// deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 /** baresip's per-second call status line (`[0:00:03] audio=0/0 (bit/s)`), noise in a log. */
 const STATUS_LINE = /\[\d+:\d\d:\d\d\]\s+audio=\S+ \(bit\/s\)\s*/g;

@@ -22,6 +22,7 @@ export interface Version {
  * ```
  */
 export function parseBaresipVersion(text: string): Version | undefined {
+  // deno-lint-ignore no-control-regex
   const clean = text.replace(/\x1b\[[0-9;]*m/g, "");
   const match = /baresip\s+v?(\d+)\.(\d+)(?:\.(\d+))?/i.exec(clean);
   if (!match) return undefined;
