@@ -303,7 +303,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   async mute(): Promise<void> {
     const call = this.#requireCall("mute");
     const answer = await this.command("mute");
-    const muted = /unmuted/i.test(answer) ? false : /muted/i.test(answer) ? true : !call.muted;
+    const muted = /un-?muted/i.test(answer) ? false : /muted/i.test(answer) ? true : !call.muted;
     this.#update(updateCurrentCall(this.#snapshot, { muted }));
   }
 

@@ -1,8 +1,20 @@
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { AgentError, headerList, parseAccountSettings, renderAccountLine, renderAgentConfig, SILENT_SOURCE } from "../../core/mod.ts";
+import {
+  AgentError,
+  headerList,
+  parseAccountSettings,
+  renderAccountLine,
+  renderAgentConfig,
+  SILENT_SOURCE,
+} from "../../core/mod.ts";
 
 Deno.test("agent config rendering", async (t) => {
-  const base = { modulePath: "/usr/lib/baresip/modules", sipPort: 20100, ctrlPort: 20200, audioDevice: "ringo-20200" };
+  const base = {
+    modulePath: "/usr/lib/baresip/modules",
+    sipPort: 20100,
+    ctrlPort: 20200,
+    audioDevice: "ringo-20200",
+  };
 
   await t.step("a loopback agent listens and pins its addresses to 127.0.0.1", () => {
     const text = renderAgentConfig({ ...base, loopback: true });
@@ -68,17 +80,36 @@ Deno.test("account line rendering", async (t) => {
   });
 
   await t.step("refuses a password baresip would cut at a ';' or space", () => {
-    assertThrows(() => renderAccountLine({ username: "a", domain: "d", password: "x;y" }, { regint: 0 }), AgentError, "password cannot contain");
+    assertThrows(
+      () => renderAccountLine({ username: "a", domain: "d", password: "x;y" }, { regint: 0 }),
+      AgentError,
+      "password cannot contain",
+    );
   });
 
   await t.step("validates settings and names the bad field", () => {
-    assertThrows(() => parseAccountSettings({ username: "a", domain: "d", transport: "sctp" }), AgentError, "transport");
-    assertThrows(() => parseAccountSettings({ username: "a b", domain: "d" }), AgentError, "username");
-    assertThrows(() => parseAccountSettings({ username: "a", domain: "d", pasword: "x" }), AgentError, "invalid account setting");
+    assertThrows(
+      () => parseAccountSettings({ username: "a", domain: "d", transport: "sctp" }),
+      AgentError,
+      "transport",
+    );
+    assertThrows(
+      () => parseAccountSettings({ username: "a b", domain: "d" }),
+      AgentError,
+      "username",
+    );
+    assertThrows(
+      () => parseAccountSettings({ username: "a", domain: "d", pasword: "x" }),
+      AgentError,
+      "invalid account setting",
+    );
   });
 
   await t.step("keeps header order and repeats", () => {
-    assertEquals(headerList([["X-A", "1"], ["X-B", "2"], ["X-A", "3"]]), [["X-A", "1"], ["X-B", "2"], ["X-A", "3"]]);
+    assertEquals(headerList([["X-A", "1"], ["X-B", "2"], ["X-A", "3"]]), [["X-A", "1"], [
+      "X-B",
+      "2",
+    ], ["X-A", "3"]]);
     assertEquals(headerList({ "X-Id": 7 }), [["X-Id", "7"]]);
   });
 });

@@ -3,7 +3,8 @@ import { CtrlTcpError, decodeFrame } from "../../core/mod.ts";
 
 Deno.test("ctrl_tcp frame decoding", async (t) => {
   await t.step("decodes a call event into typed fields and keeps the raw object", () => {
-    const text = '{"event":true,"type":"CALL_INCOMING","class":"call","accountaor":"sip:b@127.0.0.1:5070",' +
+    const text =
+      '{"event":true,"type":"CALL_INCOMING","class":"call","accountaor":"sip:b@127.0.0.1:5070",' +
       '"direction":"incoming","peeruri":"sip:a@127.0.0.1:5060","id":"f3b5","param":"sip:a@127.0.0.1:5060","future":42}';
     const frame = decodeFrame(text);
     assertEquals(frame.kind, "event");
@@ -47,8 +48,16 @@ Deno.test("ctrl_tcp frame decoding", async (t) => {
 
   await t.step("rejects malformed frames with a clear error", () => {
     assertThrows(() => decodeFrame("{nope"), CtrlTcpError, "not JSON");
-    assertThrows(() => decodeFrame("[1]"), CtrlTcpError, "neither an event, a response nor a message");
+    assertThrows(
+      () => decodeFrame("[1]"),
+      CtrlTcpError,
+      "neither an event, a response nor a message",
+    );
     assertThrows(() => decodeFrame('{"event":true}'), CtrlTcpError, "invalid event frame: type");
-    assertThrows(() => decodeFrame('{"response":true,"ok":"yes"}'), CtrlTcpError, "invalid response frame: ok");
+    assertThrows(
+      () => decodeFrame('{"response":true,"ok":"yes"}'),
+      CtrlTcpError,
+      "invalid response frame: ok",
+    );
   });
 });

@@ -7,7 +7,9 @@ Deno.test("log buffer", async (t) => {
     const seen: string[] = [];
     log.onLine((l) => seen.push(l));
     log.push("\x1b[31mua: init");
-    log.push(" failed\x1b[;m\n[0:00:01] audio=0/0 (bit/s)    [0:00:02] audio=0/0 (bit/s)    audio: send DTMF digit: '1'\n");
+    log.push(
+      " failed\x1b[;m\n[0:00:01] audio=0/0 (bit/s)    [0:00:02] audio=0/0 (bit/s)    audio: send DTMF digit: '1'\n",
+    );
     assertEquals(seen, ["ua: init failed", "audio: send DTMF digit: '1'"]);
   });
 

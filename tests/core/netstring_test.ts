@@ -26,7 +26,9 @@ Deno.test("netstring parser", async (t) => {
       while (offset < stream.length) {
         r = (r * 48271) % 2147483647;
         const size = 1 + (r % 700);
-        for (const payload of parser.push(stream.subarray(offset, offset + size))) out.push(dec.decode(payload));
+        for (const payload of parser.push(stream.subarray(offset, offset + size))) {
+          out.push(dec.decode(payload));
+        }
         offset += size;
       }
       assertEquals(out, frames);
@@ -39,7 +41,9 @@ Deno.test("netstring parser", async (t) => {
     const stream = new Uint8Array(frames.flatMap((f) => [...encodeNetstring(f)]));
     const parser = new NetstringParser();
     const out: string[] = [];
-    for (const byte of stream) for (const p of parser.push(Uint8Array.of(byte))) out.push(dec.decode(p));
+    for (const byte of stream) {
+      for (const p of parser.push(Uint8Array.of(byte))) out.push(dec.decode(p));
+    }
     assertEquals(out, frames);
   });
 
@@ -49,20 +53,36 @@ Deno.test("netstring parser", async (t) => {
 
   await t.step("rejects a frame over the size limit before buffering it", () => {
     const parser = new NetstringParser({ maxFrameBytes: 10 });
-    assertThrows(() => parser.push(enc.encode("11:")), NetstringError, "too large: 11+ bytes, the limit is 10");
+    assertThrows(
+      () => parser.push(enc.encode("11:")),
+      NetstringError,
+      "too large: 11+ bytes, the limit is 10",
+    );
   });
 
   await t.step("rejects garbage in the length, naming the byte", () => {
-    assertThrows(() => new NetstringParser().push(enc.encode("1x:a,")), NetstringError, "found 'x'");
+    assertThrows(
+      () => new NetstringParser().push(enc.encode("1x:a,")),
+      NetstringError,
+      "found 'x'",
+    );
     assertThrows(() => new NetstringParser().push(enc.encode("\x00")), NetstringError, "byte 0x00");
   });
 
   await t.step("rejects a frame without its trailing comma", () => {
-    assertThrows(() => new NetstringParser().push(enc.encode("3:abc;")), NetstringError, "expected ',' after 3 bytes, found ';'");
+    assertThrows(
+      () => new NetstringParser().push(enc.encode("3:abc;")),
+      NetstringError,
+      "expected ',' after 3 bytes, found ';'",
+    );
   });
 
   await t.step("rejects an empty length", () => {
-    assertThrows(() => new NetstringParser().push(enc.encode(":abc,")), NetstringError, "empty length");
+    assertThrows(
+      () => new NetstringParser().push(enc.encode(":abc,")),
+      NetstringError,
+      "empty length",
+    );
   });
 
   await t.step("stays broken after an error, because the stream cannot be trusted", () => {

@@ -1,5 +1,12 @@
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { Capabilities, CapabilityError, compareVersions, parseBaresipVersion, parseHelp, version } from "../../core/mod.ts";
+import {
+  Capabilities,
+  CapabilityError,
+  compareVersions,
+  parseBaresipVersion,
+  parseHelp,
+  version,
+} from "../../core/mod.ts";
 
 const HELP_1_0_0 = `--- Help ---
   /about                     About box
@@ -15,8 +22,14 @@ const HELP_3_X = HELP_1_0_0.replace("/hangup           b", "/hangup ..        b"
 
 Deno.test("baresip version detection", async (t) => {
   await t.step("reads versions from -h output and about boxes", () => {
-    assertEquals(parseBaresipVersion("baresip v1.0.0 Copyright (C) 2010 - 2020 Alfred E. Heggestad et al."), version("1.0.0"));
-    assertEquals(parseBaresipVersion("|   \x1b[34;1mbare\x1b[31;1msip\x1b[;m 3.16.0   |"), version("3.16.0")); // the about box, colours stripped
+    assertEquals(
+      parseBaresipVersion("baresip v1.0.0 Copyright (C) 2010 - 2020 Alfred E. Heggestad et al."),
+      version("1.0.0"),
+    );
+    assertEquals(
+      parseBaresipVersion("|   \x1b[34;1mbare\x1b[31;1msip\x1b[;m 3.16.0   |"),
+      version("3.16.0"),
+    ); // the about box, colours stripped
     assertEquals(parseBaresipVersion("baresip 4.1.0"), version("4.1.0"));
     assertEquals(parseBaresipVersion("baresip v3.2"), { major: 3, minor: 2, patch: 0 });
     assertEquals(parseBaresipVersion("sipp 3.6.1"), undefined);
@@ -36,17 +49,28 @@ Deno.test("capabilities per baresip version", async (t) => {
     assertEquals(help.withParams.has("hangup"), false);
   });
 
-  await t.step("1.0.0 lacks attended transfer, custom headers, SIP INFO DTMF and reject codes", () => {
-    const caps = new Capabilities(version("1.0.0"), parseHelp(HELP_1_0_0));
-    for (const f of ["attended-transfer", "custom-headers", "dtmf-info", "reject-with-code"] as const) {
-      assertEquals(caps.has(f), false, f);
-    }
-  });
+  await t.step(
+    "1.0.0 lacks attended transfer, custom headers, SIP INFO DTMF and reject codes",
+    () => {
+      const caps = new Capabilities(version("1.0.0"), parseHelp(HELP_1_0_0));
+      for (
+        const f of ["attended-transfer", "custom-headers", "dtmf-info", "reject-with-code"] as const
+      ) {
+        assertEquals(caps.has(f), false, f);
+      }
+    },
+  );
 
   await t.step("a missing feature fails with a sentence naming the running version", () => {
     const caps = new Capabilities(version("1.0.0"));
-    const error = assertThrows(() => caps.require("attended-transfer"), CapabilityError) as CapabilityError;
-    assertMatch(error.message, /attended transfer needs baresip ≥ 1\.1\.0 \(this is baresip 1\.0\.0\)/);
+    const error = assertThrows(
+      () => caps.require("attended-transfer"),
+      CapabilityError,
+    ) as CapabilityError;
+    assertMatch(
+      error.message,
+      /attended transfer needs baresip ≥ 1\.1\.0 \(this is baresip 1\.0\.0\)/,
+    );
     assertMatch(error.hint ?? "", /RINGO_BARESIP/);
   });
 
