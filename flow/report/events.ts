@@ -1,0 +1,152 @@
+/**
+ * The events a flow run emits, in order: `run-start`, then per scenario
+ * `scenario-start`, any `assertion` and `log` events, `scenario-end`, and
+ * finally `run-end`. Every event is plain JSON (dates as ISO strings), so
+ * the NDJSON reporter writes them as they are. Reporters consume them
+ * through the {@link Reporter} interface.
+ *
+ * @module
+ */
+
+/** How a scenario ended. `interrupted` means the run was stopped (Ctrl+C, `--bail`) while it ran. */
+export type ScenarioStatus = "passed" | "failed" | "skipped" | "interrupted";
+
+/** Severity of a {@link LogEvent}. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** The run begins; `files` are the scenario files it will load. */
+export interface RunStartEvent {
+  type: "run-start";
+  files: string[];
+  /** ISO 8601 time, e.g. `2026-11-24T18:28:13.000Z`. */
+  startedAt: string;
+}
+
+/** A scenario begins. `id` is unique within the run and ties later events to it. */
+export interface ScenarioStartEvent {
+  type: "scenario-start";
+  id: string;
+  file: string;
+  name: string;
+  tags: string[];
+}
+
+/** One `expect(...)` matcher ran. */
+export interface AssertionEvent {
+  type: "assertion";
+  scenarioId: string;
+  passed: boolean;
+  message: string;
+  label?: string;
+}
+
+/** A line the scenario logged (`agent` absent), or an agent's notable line. */
+export interface LogEvent {
+  type: "log";
+  scenarioId: string;
+  agent?: string;
+  message: string;
+  level: LogLevel;
+}
+
+/** Where in a scenario file an error was raised. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+/** Why a scenario failed. */
+export interface ScenarioError {
+  message: string;
+  stack?: string;
+  location?: SourceLocation;
+}
+
+/** A scenario finished, was skipped, or was interrupted. */
+export interface ScenarioEndEvent {
+  type: "scenario-end";
+  id: string;
+  file: string;
+  name: string;
+  status: ScenarioStatus;
+  durationMs: number;
+  /** Set when `status` is `failed` (and possibly `interrupted`). */
+  error?: ScenarioError;
+  /** Set when `status` is `skipped`: why. */
+  reason?: string;
+  /** Each agent's captured log, by agent name. */
+  logs?: Record<string, string>;
+}
+
+/** The run is over. `interrupted` is true if it was stopped before every scenario ran. */
+export interface RunEndEvent {
+  type: "run-end";
+  passed: number;
+  failed: number;
+  skipped: number;
+  interrupted: boolean;
+  durationMs: number;
+}
+
+/**
+ * Any event of a run; switch on `type`.
+ *
+ * @example
+ * ```ts
+ * function count(events: RunEvent[]): number {
+ *   return events.filter((e) => e.type === "scenario-end" && e.status === "failed").length;
+ * }
+ * ```
+ */
+export type RunEvent =
+  | RunStartEvent
+  | ScenarioStartEvent
+  | AssertionEvent
+  | LogEvent
+  | ScenarioEndEvent
+  | RunEndEvent;
+
+/**
+ * A consumer of run events. `handle` is called synchronously for each event
+ * in order; `close`, if present, is awaited once after `run-end` (or after
+ * an interruption) to flush files.
+ *
+ * @example
+ * ```ts
+ * const failures: Reporter = {
+ *   handle(e) {
+ *     if (e.type === "scenario-end" && e.status === "failed") console.error(e.name);
+ *   },
+ * };
+ * ```
+ */
+export interface Reporter {
+  handle(event: RunEvent): void;
+  close?(): Promise<void>;
+}
+
+/**
+ * Where text reporters write: a function taking a chunk of text (with its
+ * own newlines). Tests pass one that collects; the CLI one that writes stdout.
+ *
+ * @example
+ * ```ts
+ * const chunks: string[] = [];
+ * const write: Writer = (s) => chunks.push(s);
+ * ```
+ */
+export type Writer = (text: string) => void;
+
+/**
+ * Formats a source location as `file:line:column` (or `file:line`).
+ *
+ * @example
+ * ```ts
+ * formatLocation({ file: "examples/pbx/call.ts", line: 12, column: 5 }); // "examples/pbx/call.ts:12:5"
+ * ```
+ */
+export function formatLocation(location: SourceLocation): string {
+  const { file, line, column } = location;
+  return column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
+}
