@@ -7,7 +7,11 @@
 import { deepStrictEqual, match } from "node:assert/strict";
 
 /** Deep, strict equality. */
-export const assertEquals: <T>(actual: unknown, expected: T, message?: string) => asserts actual is T = deepStrictEqual;
+export const assertEquals: <T>(
+  actual: unknown,
+  expected: T,
+  message?: string,
+) => asserts actual is T = deepStrictEqual;
 
 /** The string matches the regular expression. */
 export const assertMatch: (value: string, regexp: RegExp, message?: string) => void = match;
@@ -45,11 +49,23 @@ export async function assertRejects<E extends Error = Error>(
   throw new Error("expected the promise to reject, but it resolved");
 }
 
-function check(error: unknown, ErrorClass?: abstract new (...args: never[]) => Error, includes?: string): void {
+function check(
+  error: unknown,
+  ErrorClass?: abstract new (...args: never[]) => Error,
+  includes?: string,
+): void {
   if (ErrorClass && !(error instanceof ErrorClass)) {
-    throw new Error(`expected a ${ErrorClass.name}, got ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
+    throw new Error(
+      `expected a ${ErrorClass.name}, got ${(error as Error)?.constructor?.name}: ${
+        (error as Error)?.message
+      }`,
+    );
   }
   if (includes && !String((error as Error)?.message).includes(includes)) {
-    throw new Error(`expected the error message to include ${JSON.stringify(includes)}, got ${JSON.stringify((error as Error)?.message)}`);
+    throw new Error(
+      `expected the error message to include ${JSON.stringify(includes)}, got ${
+        JSON.stringify((error as Error)?.message)
+      }`,
+    );
   }
 }
