@@ -225,15 +225,22 @@ export class Agent extends EventTarget implements AsyncDisposable {
   /** Registers with the account's registrar (REGISTER_OK then sets `registered`). */
   async register(regint = this.account.regint || DEFAULT_REGINT): Promise<void> {
     this.#requireRegistrar("register");
-    await this.#replaceUserAgent(regint);
+    // Recorded before sending: REGISTER_OK may beat the answer to 'uanew'.
+    const before = this.#snapshot.registration;
     this.#update(registrationStarted(this.#snapshot));
+    try {
+      await this.#replaceUserAgent(regint);
+    } catch (error) {
+      this.#update({ ...this.#snapshot, registration: before });
+      throw error;
+    }
   }
 
   /** Removes the registration (REGISTER with expires 0). */
   async unregister(): Promise<void> {
     this.#requireRegistrar("unregister");
-    await this.#replaceUserAgent(0);
     this.#update(registrationStopped(this.#snapshot));
+    await this.#replaceUserAgent(0);
   }
 
   /**
