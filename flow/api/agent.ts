@@ -1,0 +1,329 @@
+/**
+ * Agents as scenarios see them: `await agent("A", config?)` starts one (in
+ * the runner, which owns the baresip process); verbs resolve once baresip
+ * accepted them; getters read the state the runner last pushed, so they are
+ * synchronous and `until` re-checks them on every change.
+ *
+ * @module
+ */
+import { parseDuration } from "../duration.ts";
+import { noteRead } from "../expect.ts";
+import {
+  type AgentInfo,
+  type AgentView,
+  type CallView,
+  type PeerView,
+  State,
+} from "../protocol.ts";
+import { FlowError, type Runtime, runtime } from "./runtime.ts";
+
+/** A duration: `"500ms"`, `"10s"`, `"2m"`, or a number of seconds. */
+export type Duration = string | number;
+
+/**
+ * A SIP account for {@link agent}. Without one (or with a loopback domain)
+ * the agent answers on 127.0.0.1 with no registrar.
+ */
+export interface AgentConfig {
+  username: string;
+  /** Registrar / domain, `host` or `host:port`. */
+  domain: string;
+  password?: string;
+  display_name?: string;
+  transport?: "udp" | "tcp" | "tls";
+  /** Authentication user when it differs from `username`. */
+  auth_user?: string;
+  /** Outbound proxy URI. */
+  outbound?: string;
+  stun_server?: string;
+  media_enc?: "srtp" | "srtp-mand" | "srtp-mandf" | "dtls_srtp" | "zrtp";
+  /** Registration interval in seconds; `0` starts the agent unregistered (call `register()`). */
+  regint?: number;
+  /** Subscribe to message-waiting indications. */
+  mwi?: boolean;
+  dtmf_mode?: "rtpevent" | "info" | "auto";
+  /** Extra SIP headers on outgoing INVITEs (needs baresip ≥ 2.0.0). */
+  headers?: Record<string, string | number> | Array<[string, string | number]>;
+}
+
+/** What {@link Agent.info} returns: the agent in one plain object. */
+export interface AgentDescription {
+  name: string;
+  aor: string;
+  contactUri: string;
+  loopback: boolean;
+  baresipVersion: string;
+  alive: boolean;
+  registration: AgentView["registration"];
+  state: State;
+  calls: CallView[];
+  lastClose?: AgentView["lastClose"];
+  dtmfReceived: string;
+}
+
+/**
+ * Starts an agent for the running scenario. With a `config` that has a
+ * registrar (and `regint` not 0) it registers first and resolves once it is
+ * registered; a refused registration rejects with the registrar's answer.
+ * The agent is stopped when the scenario ends, whatever happens.
+ *
+ * @example
+ * ```ts
+ * const a = await agent("A", { username: env("A_USER"), domain: env("SIP_DOMAIN"), password: env("A_PASS") });
+ * const b = await agent("B"); // loopback agent, no PBX
+ * await a.dial(b);
+ * ```
+ */
+export async function agent(name: string, config?: AgentConfig): Promise<Agent> {
+  const rt = runtime();
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new FlowError(`agent() needs a name such as "A", got ${JSON.stringify(name)}`);
+  }
+  rt.requireRun("agent()");
+  const info = await rt.call("agent.start", [name, config ?? null]) as AgentInfo;
+  rt.views.set(info.handle, info.view);
+  rt.names.set(info.handle, info.name);
+  return new Agent(rt, info);
+}
+
+/**
+ * One SIP user agent of a scenario. Getters are snapshots of the latest
+ * state; verbs resolve when baresip accepted them (use `until` to wait for
+ * their effect).
+ */
+export class Agent {
+  readonly #rt: Runtime;
+  readonly #info: AgentInfo;
+
+  /** @internal Agents are made by {@link agent}. */
+  constructor(rt: Runtime, info: AgentInfo) {
+    this.#rt = rt;
+    this.#info = info;
+  }
+
+  /** The name given to `agent()`. */
+  get name(): string {
+    return this.#info.name;
+  }
+
+  /** The address of record, e.g. `sip:alice@pbx.example.com` (`sip:a@127.0.0.1:20004` for loopback). */
+  get aor(): string {
+    return this.#info.aor;
+  }
+
+  /** The URI that reaches this agent directly on 127.0.0.1. */
+  get contactUri(): string {
+    return this.#info.contactUri;
+  }
+
+  /** True for an agent with no registrar. */
+  get loopback(): boolean {
+    return this.#info.loopback;
+  }
+
+  /** True once the registrar answered 200 (and not since removed). */
+  get registered(): boolean {
+    return this.#read("registered", this.#view.registration.state === "registered");
+  }
+
+  /** Registration state with the registrar's status code and reason. */
+  get registration(): AgentView["registration"] {
+    return this.#read("registration", this.#view.registration);
+  }
+
+  /** The current call's state, or `idle`. */
+  get state(): State {
+    return this.#read("state", this.#current?.state ?? State.Idle);
+  }
+
+  /** True while the current call is on hold (put there by this agent). */
+  get held(): boolean {
+    return this.#read("held", this.#current?.held ?? false);
+  }
+
+  /** True while this agent's microphone is muted in the current call. */
+  get muted(): boolean {
+    return this.#read("muted", this.#current?.muted ?? false);
+  }
+
+  /** Why the last call ended: `Connection reset by user`, `486 Busy Here`… */
+  get reason(): string | undefined {
+    return this.#read("reason", this.#view.lastClose?.reason);
+  }
+
+  /** The SIP status code of the last call's end (486 after a decline), when there was one. */
+  get statusCode(): number | undefined {
+    return this.#read("statusCode", this.#view.lastClose?.statusCode);
+  }
+
+  /** Every call of the agent, oldest first. */
+  get calls(): readonly CallView[] {
+    return this.#read("calls", this.#view.calls);
+  }
+
+  /** The current call (the newest), if any. */
+  get call(): CallView | undefined {
+    return this.#read("call", this.#current);
+  }
+
+  /** The remote party of the current call. */
+  get peer(): PeerView | undefined {
+    return this.#read("peer", this.#current?.peer);
+  }
+
+  /** DTMF digits received so far, in order (`"123#"`). */
+  get dtmfReceived(): string {
+    return this.#read("dtmfReceived", this.#view.dtmfReceived);
+  }
+
+  /** The last message-waiting indication (accounts with `mwi: true`). */
+  get messageWaiting(): AgentView["messageWaiting"] {
+    return this.#read("messageWaiting", this.#view.messageWaiting);
+  }
+
+  /** False once the agent's baresip process has ended. */
+  get alive(): boolean {
+    return this.#read("alive", this.#view.alive);
+  }
+
+  /**
+   * A header of the received INVITE of the current call. Not available yet:
+   * the engine does not capture incoming headers, so this is `undefined`.
+   */
+  header(name: string): string | undefined {
+    return this.#read(`header ${name}`, undefined);
+  }
+
+  /** Headers of the received INVITE; `{}` until the engine captures them (see {@link header}). */
+  headers(): Record<string, string> {
+    return {};
+  }
+
+  /** The agent in one plain object, for logs. */
+  info(): AgentDescription {
+    const view = this.#view;
+    return {
+      name: this.name,
+      aor: this.aor,
+      contactUri: this.contactUri,
+      loopback: this.loopback,
+      baresipVersion: this.#info.baresipVersion,
+      alive: view.alive,
+      registration: view.registration,
+      state: view.calls.at(-1)?.state ?? State.Idle,
+      calls: view.calls,
+      ...(view.lastClose ? { lastClose: view.lastClose } : {}),
+      dtmfReceived: view.dtmfReceived,
+    };
+  }
+
+  /** Same as {@link info}, so `JSON.stringify(a)` and `log(a)` show the agent. */
+  toJSON(): AgentDescription {
+    return this.info();
+  }
+
+  /** Registers with the account's registrar (then `registered` turns true). */
+  register(): Promise<void> {
+    return this.#verb("register");
+  }
+
+  /** Removes the registration. */
+  unregister(): Promise<void> {
+    return this.#verb("unregister");
+  }
+
+  /**
+   * Calls `target`: another agent, a SIP URI, `user@host`, or a bare number
+   * dialled in this agent's own domain.
+   */
+  dial(target: Agent | string): Promise<void> {
+    return this.#verb("dial", targetUri(target, "dial"));
+  }
+
+  /** Answers the ringing incoming call. */
+  accept(): Promise<void> {
+    return this.#verb("accept");
+  }
+
+  /** Declines the ringing incoming call with `code` (486 Busy Here by default; others need baresip ≥ 2.0.0). */
+  reject(code = 486): Promise<void> {
+    return this.#verb("reject", code);
+  }
+
+  /** Ends the current call. */
+  hangup(): Promise<void> {
+    return this.#verb("hangup");
+  }
+
+  /** Puts the current call on hold. */
+  hold(): Promise<void> {
+    return this.#verb("hold");
+  }
+
+  /** Resumes the held call. */
+  resume(): Promise<void> {
+    return this.#verb("resume");
+  }
+
+  /** Toggles the microphone mute of the current call. */
+  mute(): Promise<void> {
+    return this.#verb("mute");
+  }
+
+  /** Sends DTMF digits (0-9 * # A-D), `gap` apart (default 150ms). */
+  dtmf(digits: string, gap?: Duration): Promise<void> {
+    const gapMs = gap === undefined ? undefined : parseDuration(gap);
+    return this.#verb("dtmf", String(digits), gapMs);
+  }
+
+  /** Blind transfer (REFER) of the current call to `target`. */
+  transfer(target: Agent | string): Promise<void> {
+    return this.#verb("transfer", targetUri(target, "transfer"));
+  }
+
+  /** Starts an attended transfer to `target` (needs baresip ≥ 1.1.0). */
+  attendedTransfer(target: Agent | string): Promise<void> {
+    return this.#verb("attendedTransfer", targetUri(target, "attendedTransfer"));
+  }
+
+  /** Completes an attended transfer. */
+  completeTransfer(): Promise<void> {
+    return this.#verb("completeTransfer");
+  }
+
+  /** Abandons an attended transfer. */
+  abortTransfer(): Promise<void> {
+    return this.#verb("abortTransfer");
+  }
+
+  get #view(): AgentView {
+    const view = this.#rt.views.get(this.#info.handle);
+    if (!view) throw new FlowError(`agent "${this.name}" is unknown to this scenario`);
+    return view;
+  }
+
+  get #current(): CallView | undefined {
+    return this.#view.calls.at(-1);
+  }
+
+  #read<T>(what: string, value: T): T {
+    noteRead(`${this.name} ${what}`, value);
+    return value;
+  }
+
+  async #verb(verb: string, ...args: unknown[]): Promise<void> {
+    this.#rt.requireRun(`${this.name}.${verb}()`);
+    await this.#rt.call("agent.verb", [this.#info.handle, verb, args]);
+  }
+}
+
+/** The URI to call for a dial/transfer target. */
+function targetUri(target: Agent | string, verb: string): string {
+  if (typeof target === "object" && target !== null && typeof target.aor === "string") {
+    return target.loopback ? target.contactUri : target.aor;
+  }
+  if (typeof target === "string" && target.trim() !== "") return target;
+  throw new FlowError(
+    `${verb}() needs an agent, a SIP URI or a number, got ${JSON.stringify(target)}`,
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * `@ringo/flow`: the API of scenario files, run by `ringo flow run`.
+ *
+ * A scenario runs in a sandbox (a Worker that may read its own folder and
+ * nothing else unless `--allow-read`/`--allow-net`/`--allow-env` say so);
+ * its agents live in the runner, which stops them when the scenario ends.
+ *
+ * This module graph imports nothing but relative files, so an editor needs
+ * only `"@ringo/flow"` mapped to type-check scenarios.
+ *
+ * @example
+ * ```ts
+ * import { agent, expect, State, until, wait } from "@ringo/flow";
+ *
+ * const a = await agent("A");
+ * const b = await agent("B");
+ * await a.dial(b);
+ * await until(() => expect(b.state).toBe(State.Ringing), "15s");
+ * await b.accept();
+ * await until(() => expect(a.state).toBe(State.Established));
+ * await wait("3s");
+ * await a.hangup();
+ * await until(() => expect(a.state).toBe(State.Idle));
+ * ```
+ *
+ * @module
+ */
+export { Agent, agent, type AgentConfig, type AgentDescription, type Duration } from "./agent.ts";
+export { env, loadEnv, log, uuid } from "./context.ts";
+export { defaultTimeout, TimeoutError, until, wait } from "./until.ts";
+export {
+  type Context,
+  scenario,
+  type ScenarioBody,
+  type ScenarioOptions,
+  setup,
+  skip,
+  teardown,
+} from "./suite.ts";
+export { FlowError } from "./runtime.ts";
+export { AssertionError, expect, labelled, type Matchers } from "../expect.ts";
+export { type CallView, type PeerView, State } from "../protocol.ts";

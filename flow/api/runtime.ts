@@ -1,0 +1,426 @@
+/**
+ * The scenario side of the sandbox: the one object, inside a scenario's
+ * Worker, that talks to the runner. It sends calls (`agent()`, verbs,
+ * `loadEnv`) and awaits their replies, keeps the agent states the host
+ * pushes (so getters are synchronous), wakes `until` on every change,
+ * answers `env()` synchronously, forwards assertions and log lines, and
+ * owns the running scenario's abort signal (timeout, Ctrl-C).
+ *
+ * The runtime is found through a registered global symbol rather than a
+ * module variable, so a second copy of `@ringo/flow` (another URL of the
+ * same files) still finds it; outside `ringo flow run` there is none and
+ * every API call says so.
+ *
+ * @module
+ */
+import { askEnv } from "../env_channel.ts";
+import { type AssertionReport, onAssertion } from "../expect.ts";
+import type {
+  AgentView,
+  DeclaredScenario,
+  HostMessage,
+  HostMethod,
+  WorkerMessage,
+} from "../protocol.ts";
+
+/** A scenario used the API wrongly, or outside `ringo flow run`. */
+export class FlowError extends Error {
+  /** How to fix it, when there is a fix. */
+  readonly hint?: string;
+  constructor(message: string, options: { hint?: string; name?: string } = {}) {
+    super(message);
+    this.name = options.name ?? "FlowError";
+    this.hint = options.hint;
+  }
+}
+
+/**
+ * Thrown by `agent()`, `until()` and `wait()` while a file is only being
+ * listed (`ringo flow check`, and the listing pass of a run): a plain
+ * script stops there, having shown that it is one scenario.
+ */
+export class LoadStop extends Error {
+  constructor() {
+    super("this file is being listed, not run (no agents start in this pass)");
+    this.name = "LoadStop";
+  }
+}
+
+/** Thrown by `skip()`: the scenario ends as skipped. */
+export class SkipSignal extends Error {
+  readonly reason?: string;
+  constructor(reason?: string) {
+    super(reason ? `skipped: ${reason}` : "skipped");
+    this.name = "SkipSignal";
+    this.reason = reason;
+  }
+}
+
+/** The running scenario was stopped: timed out, or the run was interrupted. */
+export class ScenarioAbort extends Error {
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = "ScenarioAbort";
+    this.hint = hint;
+  }
+}
+
+/** One scenario registered with `scenario()` (or `scenario.each`). */
+export interface RegisteredScenario extends DeclaredScenario {
+  // deno-lint-ignore no-explicit-any
+  body: (context: any) => unknown;
+}
+
+/** What a file registered while it was imported. */
+export interface Registry {
+  setup?: () => unknown;
+  // deno-lint-ignore no-explicit-any
+  teardown?: (context: any) => unknown;
+  scenarios: RegisteredScenario[];
+}
+
+/** Default of `until`'s time limit. */
+export const DEFAULT_UNTIL_MS = 10_000;
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  site: Error;
+}
+
+interface Running {
+  id: string;
+  controller: AbortController;
+  defaultTimeoutMs?: number;
+  stray?: unknown;
+}
+
+const RUNTIME = Symbol.for("ringo.flow.runtime");
+
+/**
+ * The runtime of this Worker; throws a {@link FlowError} outside one.
+ *
+ * @example
+ * ```ts
+ * const rt = runtime();
+ * rt.log("hello", "info");
+ * ```
+ */
+export function runtime(): Runtime {
+  const rt = (globalThis as Record<symbol, unknown>)[RUNTIME];
+  if (rt instanceof Object) return rt as Runtime;
+  throw new FlowError("@ringo/flow only works inside a scenario run by ringo", {
+    hint: "run the file with `ringo flow run <file>` (or `ringo flow check <file>`)",
+  });
+}
+
+/** Options of {@link Runtime}. */
+export interface RuntimeInit {
+  mode: "list" | "run";
+  /** The scenario module's URL, to find its frames in stack traces. */
+  url: string;
+  /** The file as reports show it. */
+  file: string;
+  post(message: WorkerMessage): void;
+  envChannel: SharedArrayBuffer;
+}
+
+/** See the module documentation. */
+export class Runtime {
+  readonly mode: "list" | "run";
+  readonly url: string;
+  readonly file: string;
+  readonly registry: Registry = { scenarios: [] };
+  /** Agent states by handle, as last pushed by the host. */
+  readonly views = new Map<number, AgentView>();
+  /** Agent names by handle. */
+  readonly names = new Map<number, string>();
+  /** Incremented on every pushed change. */
+  version = 0;
+  /** `until`'s default limit outside scenarios (set by `defaultTimeout` at the top level). */
+  fileDefaultTimeoutMs = DEFAULT_UNTIL_MS;
+  readonly #post: (message: WorkerMessage) => void;
+  readonly #envChannel: SharedArrayBuffer;
+  readonly #calls = new Map<number, PendingCall>();
+  readonly #changes = new EventTarget();
+  readonly #captures: AssertionReport[][] = [];
+  #nextCall = 1;
+  #running?: Running;
+
+  constructor(init: RuntimeInit) {
+    this.mode = init.mode;
+    this.url = init.url;
+    this.file = init.file;
+    this.#post = init.post;
+    this.#envChannel = init.envChannel;
+    onAssertion((report) => this.#onAssertion(report));
+  }
+
+  /** Makes this the runtime `runtime()` returns. */
+  install(): void {
+    (globalThis as Record<symbol, unknown>)[RUNTIME] = this;
+  }
+
+  /** The running scenario's id, or undefined between scenarios. */
+  get scenarioId(): string | undefined {
+    return this.#running?.id;
+  }
+
+  /** The running scenario's abort signal (a signal that never aborts between scenarios). */
+  get signal(): AbortSignal {
+    return this.#running?.controller.signal ?? NEVER;
+  }
+
+  /** `until`'s default limit right now. */
+  get defaultTimeoutMs(): number {
+    return this.#running?.defaultTimeoutMs ?? this.fileDefaultTimeoutMs;
+  }
+
+  /** Sets `until`'s default: for the running scenario, or for the file at the top level. */
+  setDefaultTimeout(ms: number): void {
+    if (this.#running) this.#running.defaultTimeoutMs = ms;
+    else this.fileDefaultTimeoutMs = ms;
+  }
+
+  /** Throws {@link LoadStop} in list mode: `what` needs a running scenario. */
+  requireRun(what: string): void {
+    if (this.mode === "list") throw new LoadStop();
+    if (!this.#running) {
+      throw new FlowError(`${what} can only be used while a scenario runs`, {
+        hint: "call it inside scenario(), setup() or teardown() — or at the top level of a file " +
+          "without scenario() calls",
+      });
+    }
+  }
+
+  /**
+   * Starts a scenario: its id tags calls and events; it is aborted with a
+   * timeout error after `timeoutMs`.
+   */
+  begin(id: string, timeoutMs: number): AbortSignal {
+    const controller = new AbortController();
+    this.#running = { id, controller };
+    const timer = setTimeout(() => {
+      controller.abort(
+        new ScenarioAbort(
+          `scenario timed out after ${formatSeconds(timeoutMs)}`,
+          "give it more time with --timeout or the scenario's timeout option",
+        ),
+      );
+    }, timeoutMs);
+    controller.signal.addEventListener("abort", () => clearTimeout(timer));
+    this.#endTimer = () => clearTimeout(timer);
+    return controller.signal;
+  }
+
+  /** Gives the running scenario's teardown its own signal and time limit. */
+  beginTeardown(limitMs: number): AbortSignal {
+    const running = this.#running;
+    if (!running) return NEVER;
+    this.#endTimer();
+    const controller = new AbortController();
+    running.controller = controller;
+    const timer = setTimeout(
+      () =>
+        controller.abort(new ScenarioAbort(`teardown timed out after ${formatSeconds(limitMs)}`)),
+      limitMs,
+    );
+    this.#endTimer = () => clearTimeout(timer);
+    return controller.signal;
+  }
+
+  /** Ends the running scenario; returns an error that escaped it unawaited, if any. */
+  end(): unknown {
+    this.#endTimer();
+    const stray = this.#running?.stray;
+    this.#running = undefined;
+    for (const [id, call] of this.#calls) {
+      this.#calls.delete(id);
+      call.reject(
+        withSite(new FlowError("the scenario ended before this call was answered"), call.site),
+      );
+    }
+    return stray;
+  }
+
+  /** Aborts scenario `id` (Ctrl-C). */
+  abort(id: string, reason: string): void {
+    if (this.#running?.id !== id) return;
+    this.#running.controller.abort(new ScenarioAbort(reason));
+  }
+
+  /** Records an error nobody awaited (an unhandled rejection) against the running scenario. */
+  recordStray(error: unknown): boolean {
+    if (!this.#running) return false;
+    this.#running.stray ??= error;
+    return true;
+  }
+
+  /**
+   * Calls the host and resolves with its answer. The error of a refused call
+   * carries the caller's stack, so it points at the scenario line.
+   */
+  call(method: HostMethod, params: unknown[]): Promise<unknown> {
+    const site = new Error();
+    const id = this.#running?.id ?? "";
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(withSite(abortError(signal), site));
+    const callId = this.#nextCall++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#calls.delete(callId);
+        reject(withSite(abortError(signal), site));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#calls.set(callId, {
+        resolve: (value) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(value);
+        },
+        reject: (error) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+        site,
+      });
+      this.#post({ type: "call", callId, scenarioId: id, method, params });
+    });
+  }
+
+  /** Handles a host message meant for the runtime (replies and agent states). */
+  receive(message: HostMessage): void {
+    if (message.type === "agent") {
+      this.views.set(message.handle, message.view);
+      this.version++;
+      this.#changes.dispatchEvent(new Event("change"));
+      return;
+    }
+    if (message.type !== "reply") return;
+    const call = this.#calls.get(message.callId);
+    if (!call) return;
+    this.#calls.delete(message.callId);
+    if (message.ok) {
+      call.resolve(message.value);
+    } else {
+      const error = new FlowError(message.error.message, {
+        name: message.error.name,
+        hint: message.error.hint,
+      });
+      call.reject(withSite(error, call.site));
+    }
+  }
+
+  /**
+   * Resolves once an agent state changed after `since` (a {@link version}),
+   * or after `ms`; rejects when the scenario is aborted.
+   */
+  changedSince(since: number, ms: number): Promise<void> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    if (this.version > since) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.#changes.removeEventListener("change", onChange);
+        signal.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onChange = () => done();
+      const onAbort = () => done(abortError(signal));
+      const timer = setTimeout(() => done(), ms);
+      this.#changes.addEventListener("change", onChange);
+      signal.addEventListener("abort", onAbort);
+    });
+  }
+
+  /**
+   * Looks a variable up in the layered scenario environment. While a file is
+   * only listed an unset variable reads as "", so listing never fails on it.
+   */
+  env(name: string): string {
+    const answer = askEnv(this.#envChannel, () => this.#post({ type: "env", name }));
+    if (answer.ok) return answer.value;
+    if (this.mode === "list") return "";
+    throw new FlowError(answer.message, { name: "EnvError", hint: answer.hint });
+  }
+
+  /** Sends a log line of the running scenario. */
+  log(message: string, level: "debug" | "info" | "warn" | "error"): void {
+    if (this.mode === "list" || !this.#running) return;
+    this.#post({ type: "log", scenarioId: this.#running.id, message, level });
+  }
+
+  /** Registers what a file declares. */
+  declare(scenario: RegisteredScenario): void {
+    if (this.#running && this.mode === "run") {
+      throw new FlowError("scenario() must be called at the top level of a file", {
+        hint: "declare every scenario when the file loads, not inside another scenario",
+      });
+    }
+    if (this.registry.scenarios.some((s) => s.name === scenario.name)) {
+      throw new FlowError(`two scenarios are named ${JSON.stringify(scenario.name)} in this file`, {
+        hint: "give each scenario of a file its own name",
+      });
+    }
+    this.registry.scenarios.push(scenario);
+  }
+
+  /**
+   * Runs `fn` with the assertions it makes held back instead of reported;
+   * returns them with its outcome. `until` reports only its last attempt.
+   */
+  async captureAssertions<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ reports: AssertionReport[]; value?: T; error?: unknown; failed: boolean }> {
+    const reports: AssertionReport[] = [];
+    this.#captures.push(reports);
+    try {
+      return { reports, value: await fn(), failed: false };
+    } catch (error) {
+      return { reports, error, failed: true };
+    } finally {
+      this.#captures.splice(this.#captures.lastIndexOf(reports), 1);
+    }
+  }
+
+  /** Reports assertions held back by {@link captureAssertions}. */
+  reportAssertions(reports: AssertionReport[]): void {
+    for (const report of reports) this.#onAssertion(report);
+  }
+
+  #endTimer: () => void = () => {};
+
+  #onAssertion(report: AssertionReport): void {
+    const capture = this.#captures.at(-1);
+    if (capture) {
+      capture.push(report);
+      return;
+    }
+    if (this.mode === "list" || !this.#running) return;
+    this.#post({ type: "assertion", scenarioId: this.#running.id, ...report });
+  }
+}
+
+const NEVER = new AbortController().signal;
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof ScenarioAbort) return new ScenarioAbort(reason.message, reason.hint);
+  return new ScenarioAbort(String(reason ?? "aborted"));
+}
+
+/** Gives `error` the stack of the call site `site` (minus the site's own first line). */
+export function withSite<E extends Error>(error: E, site: Error): E {
+  const frames = (site.stack ?? "").split("\n").slice(1).join("\n");
+  error.stack = `${error.name}: ${error.message}${frames ? `\n${frames}` : ""}`;
+  return error;
+}
+
+/** `60s`, `1.5s`, `500ms`: short, for messages. */
+export function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+}

@@ -1,0 +1,115 @@
+/**
+ * Which files a run loads: files named on the command line as they are,
+ * and in folders every `*.ts` (recursively) that imports `@ringo/flow`.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { RingoError } from "../core/errors.ts";
+
+/** A path on the command line does not exist, or names nothing to run. */
+export class DiscoveryError extends RingoError {}
+
+/** One scenario file. */
+export interface ScenarioFile {
+  /** Absolute path. */
+  path: string;
+  /** As reports show it: relative to the current folder when inside it. */
+  file: string;
+  /**
+   * The folder the scenario may read (and import helper modules from): the
+   * folder given on the command line it was found in, or its own folder.
+   */
+  root: string;
+}
+
+const IMPORTS_FLOW = /(?:from|import)\s*\(?\s*["']@ringo\/flow(?:\/[^"']*)?["']/;
+const SKIPPED_DIRS = new Set(["node_modules", ".git", ".tools", "dist", "coverage"]);
+
+/**
+ * Finds the scenario files for `paths` (default: the current folder),
+ * sorted by path within each folder, without duplicates.
+ *
+ * @example
+ * ```ts
+ * await discoverScenarios(["examples/loopback"]);
+ * // [{ path: "/…/examples/loopback/call.ts", file: "examples/loopback/call.ts" }, …]
+ * ```
+ */
+export async function discoverScenarios(
+  paths: readonly string[],
+  cwd = Deno.cwd(),
+): Promise<ScenarioFile[]> {
+  const found: ScenarioFile[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, root: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    found.push({ path, file: displayPath(path, cwd), root });
+  };
+  for (const given of paths.length > 0 ? paths : ["."]) {
+    const path = resolve(cwd, given);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch {
+      throw new DiscoveryError(`no such file or folder: ${given}`);
+    }
+    if (info.isFile) {
+      add(path, dirname(path));
+      continue;
+    }
+    const before = found.length;
+    for (const file of await scenarioFilesIn(path)) add(file, path);
+    if (found.length === before) {
+      throw new DiscoveryError(`no scenario files in ${given}`, {
+        hint: 'a scenario file is a .ts file that imports "@ringo/flow"',
+      });
+    }
+  }
+  return found;
+}
+
+/**
+ * The path as reports show it: relative to `cwd` when inside it, else absolute.
+ *
+ * @example
+ * ```ts
+ * displayPath("/work/flows/call.ts", "/work"); // "flows/call.ts"
+ * displayPath("/tmp/call.ts", "/work"); // "/tmp/call.ts"
+ * ```
+ */
+export function displayPath(path: string, cwd = Deno.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
+async function scenarioFilesIn(dir: string): Promise<string[]> {
+  const entries: Deno.DirEntry[] = [];
+  for await (const entry of Deno.readDir(dir)) entries.push(entry);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) {
+      if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) {
+        files.push(...await scenarioFilesIn(path));
+      }
+    } else if (entry.isFile && isScenarioName(entry.name) && await importsFlow(path)) {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+function isScenarioName(name: string): boolean {
+  return /\.(ts|mts)$/.test(name) && !name.endsWith(".d.ts") && !/[._]test\.m?ts$/.test(name);
+}
+
+async function importsFlow(path: string): Promise<boolean> {
+  try {
+    return IMPORTS_FLOW.test(await Deno.readTextFile(path));
+  } catch {
+    return false;
+  }
+}

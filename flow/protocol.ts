@@ -1,0 +1,177 @@
+/**
+ * The messages between the runner (the privileged host, which owns the
+ * baresip agents) and a scenario file's sandboxed Worker, and the agent
+ * state the host pushes to it. Plain data only: everything here crosses
+ * `postMessage`.
+ *
+ * The conversation for one file:
+ * 1. host → `init` (file, mode); the worker imports the file;
+ * 2. worker → `listed` (list mode), `ready` (run mode, a file with
+ *    `scenario()` calls), `done` (run mode, a plain script: the import was
+ *    the scenario) or `load-error`;
+ * 3. host → `run` per selected scenario; worker → `done` each time;
+ * 4. meanwhile worker → `call` (an agent verb, `agent()` itself, `loadEnv`)
+ *    and host → `reply`; host → `agent` whenever an agent's state changes,
+ *    always before the `reply` that follows the change; worker → `event`
+ *    (assertions and log lines); host → `abort` on Ctrl-C.
+ *
+ * This module has no imports outside `flow/`, so the scenario side of
+ * ringo (`flow/api/`) type-checks with nothing but `@ringo/flow` mapped.
+ *
+ * @module
+ */
+
+/** Call states, with the engine's string values. */
+export const State = {
+  Idle: "idle",
+  Calling: "calling",
+  Ringing: "ringing",
+  Established: "established",
+} as const;
+/** One of {@link State}'s values. */
+export type State = typeof State[keyof typeof State];
+
+/** The remote party of a call. */
+export interface PeerView {
+  uri: string;
+  number: string;
+  name?: string;
+}
+
+/** RTCP figures of a call, as baresip reports them. */
+export interface RtcpView {
+  tx?: { sent?: number; lost?: number; jit?: number };
+  rx?: { sent?: number; lost?: number; jit?: number };
+  rtt?: number;
+}
+
+/** One call of an agent. */
+export interface CallView {
+  id?: string;
+  direction: "incoming" | "outgoing";
+  state: Exclude<State, "idle">;
+  peer: PeerView;
+  held: boolean;
+  muted: boolean;
+  startedAt: number;
+  establishedAt?: number;
+  rtcp?: RtcpView;
+}
+
+/** Everything the host knows about one agent, pushed on every change. */
+export interface AgentView {
+  registration: {
+    state: "unregistered" | "registering" | "registered" | "failed";
+    statusCode?: number;
+    reason?: string;
+  };
+  calls: CallView[];
+  lastClose?: { reason: string; statusCode?: number; callId?: string; peer?: PeerView };
+  dtmfReceived: string;
+  messageWaiting?: { waiting: boolean; newMessages?: number; oldMessages?: number };
+  /** False once the agent's baresip process has ended. */
+  alive: boolean;
+}
+
+/** What `agent()` learns once the host started the agent. */
+export interface AgentInfo {
+  handle: number;
+  name: string;
+  aor: string;
+  contactUri: string;
+  loopback: boolean;
+  baresipVersion: string;
+  view: AgentView;
+}
+
+/** An error as it crosses the boundary. */
+export interface WireError {
+  name: string;
+  message: string;
+  hint?: string;
+  stack?: string;
+}
+
+/** Where in a scenario file something went wrong. */
+export interface WireLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+/** A failure as the worker reports it. */
+export interface WireFailure {
+  message: string;
+  stack?: string;
+  location?: WireLocation;
+}
+
+/** A scenario as declared in a file. */
+export interface DeclaredScenario {
+  name: string;
+  tags: string[];
+  skip?: boolean | string;
+  only?: boolean;
+  /** Its own timeout in milliseconds, from the `timeout` option. */
+  timeoutMs?: number;
+}
+
+/** The methods a worker may call on the host. */
+export type HostMethod =
+  | "agent.start"
+  | "agent.verb"
+  | "env.load";
+
+/** Host → worker. */
+export type HostMessage =
+  | {
+    type: "init";
+    /** The scenario module's URL. */
+    url: string;
+    /** The file as reports show it. */
+    file: string;
+    mode: "list" | "run";
+    /** Set in run mode for a plain script: the import itself is this scenario. */
+    implicit?: { id: string; timeoutMs: number };
+    /** Shared memory for synchronous `env()` lookups (see flow/api/runtime.ts). */
+    envChannel: SharedArrayBuffer;
+  }
+  | { type: "run"; id: string; index: number; timeoutMs: number }
+  | { type: "abort"; id: string; reason: string }
+  | { type: "reply"; callId: number; ok: true; value: unknown }
+  | { type: "reply"; callId: number; ok: false; error: WireError }
+  | { type: "agent"; handle: number; view: AgentView };
+
+/** Worker → host. */
+export type WorkerMessage =
+  | { type: "listed"; plain: boolean; scenarios: DeclaredScenario[] }
+  | { type: "ready"; scenarios: DeclaredScenario[] }
+  | { type: "load-error"; failure: WireFailure }
+  | {
+    type: "done";
+    id: string;
+    status: "passed" | "failed" | "skipped";
+    failure?: WireFailure;
+    reason?: string;
+  }
+  | { type: "call"; callId: number; scenarioId: string; method: HostMethod; params: unknown[] }
+  | { type: "env"; name: string }
+  | {
+    type: "assertion";
+    scenarioId: string;
+    passed: boolean;
+    message: string;
+    label?: string;
+  }
+  | {
+    type: "log";
+    scenarioId: string;
+    message: string;
+    level: "debug" | "info" | "warn" | "error";
+  };
+
+/** The name of a plain script's one scenario: its file name without the extension. */
+export function implicitScenarioName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.[cm]?[jt]sx?$/, "");
+}

@@ -1,0 +1,352 @@
+/**
+ * A flow run: load every scenario file in its sandbox to learn its
+ * scenarios (no agents start in this pass), select them, then run the
+ * selected ones one after another and report each step as a RunEvent.
+ *
+ * Errors before the first scenario runs — a file that does not load, a
+ * selection that matches nothing — are thrown ({@link LoadFailure},
+ * `SelectionError`), and no event is emitted; the CLI turns them into exit
+ * code 2.
+ *
+ * @module
+ */
+import { RingoError } from "../core/errors.ts";
+import type { ScenarioFile } from "./discover.ts";
+import { ScenarioEnv } from "./env.ts";
+import { type DeclaredScenario, implicitScenarioName, type WireFailure } from "./protocol.ts";
+import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
+import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
+import type { SandboxGrants } from "./sandbox/permissions.ts";
+import {
+  type ScenarioEntry,
+  SelectionError,
+  selectScenarios,
+  unmatchedPatterns,
+} from "./select.ts";
+
+/** One or more scenario files could not be loaded (syntax error, missing import…). */
+export class LoadFailure extends RingoError {
+  readonly failures: Array<{ file: string; failure: WireFailure }>;
+  constructor(failures: Array<{ file: string; failure: WireFailure }>) {
+    const first = failures[0];
+    const where = first.failure.location
+      ? `${first.failure.location.file}:${first.failure.location.line}${
+        first.failure.location.column ? `:${first.failure.location.column}` : ""
+      }`
+      : first.file;
+    super(`cannot load ${where}: ${first.failure.message.split("\n")[0]}`);
+    this.failures = failures;
+  }
+}
+
+/** What every pass needs to load files. */
+export interface LoadOptions {
+  /** `--env-file`. */
+  envFile?: string;
+  grants: SandboxGrants;
+  /** The environment `env()` falls back to; default the process's. */
+  processEnv?: Record<string, string | undefined>;
+}
+
+/** A loaded file and what it declares. */
+export interface ListedFile extends ScenarioFile {
+  /** True for a file without `scenario()` calls: it is one scenario itself. */
+  plain: boolean;
+  scenarios: DeclaredScenario[];
+}
+
+/** One scenario, as selection and the run see it. */
+export interface PlannedScenario extends ScenarioEntry {
+  source: ListedFile;
+  /** Its index among the file's declared scenarios (unused for plain files). */
+  index: number;
+  timeoutMs?: number;
+}
+
+/** Options of {@link runScenarios}. */
+export interface RunOptions extends LoadOptions {
+  files: ScenarioFile[];
+  scenario?: string[];
+  tag?: string[];
+  excludeTag?: string[];
+  /** Each scenario's time limit unless it sets its own. */
+  timeoutMs: number;
+  /** Stop after the first failed scenario. */
+  bail?: boolean;
+  /** Attach agent logs to failed scenarios' events. */
+  logs?: boolean;
+  /** Attach agent logs to every scenario's events. */
+  verbose?: boolean;
+  saveAudioDir?: string;
+  reporters: Reporter[];
+  /** Aborting it interrupts the run: the running scenario's teardown runs, its agents stop. */
+  signal?: AbortSignal;
+}
+
+/** The counts of a finished run. */
+export interface RunSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  interrupted: boolean;
+}
+
+const LIST_CONCURRENCY = 4;
+
+/**
+ * Loads each file in list mode and returns what it declares. Throws
+ * {@link LoadFailure} naming every file that does not load.
+ *
+ * @example
+ * ```ts
+ * const listed = await listScenarioFiles(await discoverScenarios(["examples/loopback"]), { grants: {} });
+ * listed[0].scenarios; // [{ name: "two-party call", tags: ["loopback"] }, …]
+ * ```
+ */
+export async function listScenarioFiles(
+  files: ScenarioFile[],
+  options: LoadOptions,
+): Promise<ListedFile[]> {
+  const results: ListedFile[] = new Array(files.length);
+  const failures: Array<{ file: string; failure: WireFailure }> = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const file = files[i];
+      const worker = ScenarioWorker.open({
+        ...file,
+        mode: "list",
+        grants: options.grants,
+        env: await loadEnv(file, options),
+      });
+      try {
+        const loaded = await worker.loaded;
+        if (loaded.kind === "listed") {
+          results[i] = { ...file, plain: loaded.plain, scenarios: loaded.scenarios };
+        } else if (loaded.kind === "load-error") {
+          failures.push({ file: file.file, failure: loaded.failure });
+        }
+      } finally {
+        await worker.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, files.length) }, lane));
+  if (failures.length > 0) {
+    failures.sort((a, b) =>
+      files.findIndex((f) => f.file === a.file) - files.findIndex((f) => f.file === b.file)
+    );
+    throw new LoadFailure(failures);
+  }
+  return results;
+}
+
+/**
+ * The scenarios of `listed`, each plain file being one scenario named after it.
+ *
+ * @example
+ * ```ts
+ * planScenarios(listed).map((s) => `${s.file} › ${s.name}`);
+ * ```
+ */
+export function planScenarios(listed: ListedFile[]): PlannedScenario[] {
+  return listed.flatMap((source) =>
+    source.plain
+      ? [{ source, index: 0, file: source.file, name: implicitScenarioName(source.file), tags: [] }]
+      : source.scenarios.map((s, index) => ({
+        source,
+        index,
+        file: source.file,
+        name: s.name,
+        tags: s.tags,
+        ...(s.skip !== undefined ? { skip: s.skip } : {}),
+        ...(s.only !== undefined ? { only: s.only } : {}),
+        ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+      }))
+  );
+}
+
+/**
+ * Loads, selects and runs scenarios, reporting to `options.reporters`.
+ *
+ * @example
+ * ```ts
+ * const summary = await runScenarios({
+ *   files: await discoverScenarios(["examples/loopback"]),
+ *   timeoutMs: 60_000,
+ *   grants: {},
+ *   reporters: [new HumanReporter({ write: console.log })],
+ * });
+ * ```
+ */
+export async function runScenarios(options: RunOptions): Promise<RunSummary> {
+  const listed = await listScenarioFiles(options.files, options);
+  const planned = planScenarios(listed);
+  const unmatched = unmatchedPatterns(planned, options.scenario ?? []);
+  if (unmatched.length > 0) {
+    throw new SelectionError(
+      `--scenario ${unmatched.map((p) => JSON.stringify(p)).join(", ")} matched no scenario`,
+      { hint: "`ringo flow check <paths>` lists the scenarios and their names" },
+    );
+  }
+  const selected = selectScenarios(planned, options);
+  if (selected.length === 0) {
+    throw new SelectionError("no scenario matches the --tag / --exclude-tag options", {
+      hint: "`ringo flow check <paths>` lists the scenarios with their tags",
+    });
+  }
+
+  const emit = (event: RunEvent) => {
+    for (const reporter of options.reporters) reporter.handle(event);
+  };
+  const runStarted = performance.now();
+  emit({
+    type: "run-start",
+    files: options.files.map((f) => f.file),
+    startedAt: new Date().toISOString(),
+  });
+  const summary: RunSummary = { passed: 0, failed: 0, skipped: 0, interrupted: false };
+  let nextId = 1;
+  let worker: ScenarioWorker | undefined;
+  let workerFile: ListedFile | undefined;
+  try {
+    for (const choice of selected) {
+      if (options.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
+      const s = choice.scenario;
+      const id = `s${nextId++}`;
+      const started = performance.now();
+      emit({ type: "scenario-start", id, file: s.file, name: s.name, tags: s.tags });
+      const end = (outcome: Omit<ScenarioOutcome, "logs"> & { logs?: Record<string, string> }) =>
+        scenarioEnd(id, s, outcome, performance.now() - started, options);
+      if (choice.status === "skip") {
+        emit(end({ status: "skipped", reason: choice.reason }));
+        summary.skipped++;
+        continue;
+      }
+      const timeoutMs = s.timeoutMs ?? options.timeoutMs;
+      let outcome: ScenarioOutcome;
+      if (s.source.plain) {
+        const plain = ScenarioWorker.open({
+          ...fileOf(s.source),
+          mode: "run",
+          implicit: { id, timeoutMs },
+          grants: options.grants,
+          env: await loadEnv(s.source, options),
+          saveAudioDir: options.saveAudioDir,
+          onMessage: emit,
+        });
+        try {
+          outcome = await plain.runImplicit(options.signal);
+        } finally {
+          await plain.close();
+        }
+      } else {
+        if (!worker || !worker.usable || workerFile !== s.source) {
+          await worker?.close();
+          workerFile = s.source;
+          worker = ScenarioWorker.open({
+            ...fileOf(s.source),
+            mode: "run",
+            grants: options.grants,
+            env: await loadEnv(s.source, options),
+            saveAudioDir: options.saveAudioDir,
+            onMessage: emit,
+          });
+        }
+        outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
+      }
+      emit(end(outcome));
+      if (outcome.status === "passed") summary.passed++;
+      else if (outcome.status === "skipped") summary.skipped++;
+      else if (outcome.status === "failed") summary.failed++;
+      if (outcome.status === "interrupted" || options.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
+      if (outcome.status === "failed" && options.bail) {
+        summary.interrupted = true;
+        break;
+      }
+    }
+  } finally {
+    await worker?.close();
+  }
+  emit({ type: "run-end", ...summary, durationMs: performance.now() - runStarted });
+  return summary;
+}
+
+/** Runs a declared scenario in `worker`, after checking the file loaded as it was listed. */
+async function runDeclared(
+  worker: ScenarioWorker,
+  id: string,
+  s: PlannedScenario,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ScenarioOutcome> {
+  const loaded = await Promise.race([
+    worker.loaded,
+    new Promise<"interrupted">((resolve) => {
+      if (signal?.aborted) resolve("interrupted");
+      signal?.addEventListener("abort", () => resolve("interrupted"), { once: true });
+    }),
+  ]);
+  if (loaded === "interrupted") return { status: "interrupted", logs: {} };
+  if (loaded.kind === "load-error") return { status: "failed", failure: loaded.failure, logs: {} };
+  if (loaded.kind === "ready" && loaded.scenarios[s.index]?.name !== s.name) {
+    return {
+      status: "failed",
+      failure: { message: `${s.file} declared other scenarios when run than when listed` },
+      logs: {},
+    };
+  }
+  return await worker.run(id, { index: s.index, name: s.name, timeoutMs }, signal);
+}
+
+function scenarioEnd(
+  id: string,
+  s: PlannedScenario,
+  outcome: Omit<ScenarioOutcome, "logs"> & { logs?: Record<string, string> },
+  durationMs: number,
+  options: RunOptions,
+): ScenarioEndEvent {
+  const bad = outcome.status === "failed" || outcome.status === "interrupted";
+  const logs = outcome.logs && Object.keys(outcome.logs).length > 0 &&
+      (options.verbose || (bad && options.logs))
+    ? outcome.logs
+    : undefined;
+  return {
+    type: "scenario-end",
+    id,
+    file: s.file,
+    name: s.name,
+    status: outcome.status,
+    durationMs,
+    ...(outcome.failure
+      ? {
+        error: {
+          message: outcome.failure.message,
+          ...(outcome.failure.stack ? { stack: outcome.failure.stack } : {}),
+          ...(outcome.failure.location ? { location: outcome.failure.location } : {}),
+        },
+      }
+      : {}),
+    ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+    ...(logs ? { logs } : {}),
+  };
+}
+
+function fileOf(f: ScenarioFile): ScenarioFile {
+  return { path: f.path, file: f.file, root: f.root };
+}
+
+function loadEnv(file: ScenarioFile, options: LoadOptions): Promise<ScenarioEnv> {
+  return ScenarioEnv.load({
+    scenarioFile: file.file,
+    envFile: options.envFile,
+    processEnv: options.processEnv ?? Deno.env.toObject(),
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * The host's side of agents: starts core agents when a scenario asks,
+ * performs their verbs, pushes every state change to the scenario, and
+ * stops all of a scenario's agents when it ends (returning their logs).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  type AccountSettings,
+  Agent as CoreAgent,
+  AgentError,
+  type AgentSnapshot,
+  type CallState,
+  formatVersion,
+} from "../../core/mod.ts";
+import { type AgentInfo, type AgentView, State } from "../protocol.ts";
+
+// The scenario API's State must stay the engine's CallState.
+const _sameStates: typeof CallState = State;
+
+/** Options of {@link AgentPool}. */
+export interface AgentPoolOptions {
+  /** Receives every agent's new state, for the scenario worker. */
+  push(handle: number, view: AgentView): void;
+  /** Dump each call's audio as WAV files under this folder (`--save-audio`). */
+  saveAudioDir?: string;
+  /** Longest wait for a configured agent to register; default 10 s. */
+  registerTimeoutMs?: number;
+}
+
+interface Owned {
+  agent: CoreAgent;
+  scenarioId: string;
+  detach(): void;
+}
+
+type Verb = (agent: CoreAgent, args: unknown[]) => Promise<unknown>;
+
+const VERBS: Record<string, Verb> = {
+  register: (a) => a.register(),
+  unregister: (a) => a.unregister(),
+  dial: (a, [target]) => a.dial(text(target, "dial target")),
+  accept: (a) => a.accept(),
+  reject: (a, [code]) => a.reject(code === undefined ? 486 : statusCode(code)),
+  hangup: (a) => a.hangup(),
+  hold: (a) => a.hold(),
+  resume: (a) => a.resume(),
+  mute: (a) => a.mute(),
+  dtmf: (a, [digits, gapMs]) =>
+    a.sendDtmf(text(digits, "DTMF digits"), gapMs === undefined ? undefined : Number(gapMs)),
+  transfer: (a, [target]) => a.transfer(text(target, "transfer target")),
+  attendedTransfer: (a, [target]) => a.attendedTransfer(text(target, "transfer target")),
+  completeTransfer: (a) => a.completeTransfer(),
+  abortTransfer: (a) => a.abortTransfer(),
+};
+
+/**
+ * The agents of one scenario worker, by handle.
+ *
+ * @example
+ * ```ts
+ * const pool = new AgentPool({ push: (handle, view) => worker.postMessage({ type: "agent", handle, view }) });
+ * const info = await pool.start("s1", "A", null);
+ * await pool.verb(info.handle, "dial", ["sip:b@127.0.0.1:5070"]);
+ * const logs = await pool.release("s1"); // { A: "…baresip log…" }
+ * ```
+ */
+export class AgentPool {
+  readonly #options: AgentPoolOptions;
+  readonly #owned = new Map<number, Owned>();
+  #nextHandle = 1;
+
+  constructor(options: AgentPoolOptions) {
+    this.#options = options;
+  }
+
+  /** Starts agent `name` for scenario `scenarioId`; registers it first when its account has a registrar. */
+  async start(
+    scenarioId: string,
+    name: string,
+    config: AccountSettings | null,
+    scenarioSlug = scenarioId,
+  ): Promise<AgentInfo> {
+    const taken = [...this.#owned.values()].some((o) =>
+      o.scenarioId === scenarioId && o.agent.name === name
+    );
+    if (taken) {
+      throw new AgentError(`this scenario already has an agent named "${name}"`, {
+        hint: "give each agent of a scenario its own name",
+      });
+    }
+    const account = config ? withoutUndefined(config) : undefined;
+    const registers = account !== undefined && account.regint !== 0;
+    const agent = await CoreAgent.start({
+      name,
+      account,
+      registerOnStart: registers,
+      recordDir: this.#options.saveAudioDir
+        ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
+        : undefined,
+    });
+    const handle = this.#nextHandle++;
+    const onChange = () => this.#options.push(handle, viewOf(agent));
+    agent.addEventListener("change", onChange);
+    this.#owned.set(handle, {
+      agent,
+      scenarioId,
+      detach: () => agent.removeEventListener("change", onChange),
+    });
+    if (registers) await this.#awaitRegistration(agent);
+    return {
+      handle,
+      name,
+      aor: agent.aor,
+      contactUri: agent.contactUri,
+      loopback: agent.loopback,
+      baresipVersion: formatVersion(agent.install.version),
+      view: viewOf(agent),
+    };
+  }
+
+  /** Performs `verb` on the agent `handle` of scenario `scenarioId`. */
+  async verb(scenarioId: string, handle: number, verb: string, args: unknown[]): Promise<void> {
+    const owned = this.#owned.get(handle);
+    if (!owned || owned.scenarioId !== scenarioId) {
+      throw new AgentError(
+        `this scenario has no agent #${handle} (it ended, or was never started)`,
+      );
+    }
+    const perform = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+    if (!perform) throw new AgentError(`agents have no verb "${verb}"`);
+    await perform(owned.agent, Array.isArray(args) ? args : []);
+  }
+
+  /** Stops every agent of `scenarioId` and returns their logs by agent name. */
+  async release(scenarioId: string): Promise<Record<string, string>> {
+    const mine = [...this.#owned].filter(([, o]) => o.scenarioId === scenarioId);
+    for (const [handle, owned] of mine) {
+      owned.detach();
+      this.#owned.delete(handle);
+    }
+    await Promise.all(mine.map(([, o]) => o.agent.stop()));
+    return Object.fromEntries(mine.map(([, o]) => [o.agent.name, o.agent.log.text()]));
+  }
+
+  /** Stops every agent of every scenario. */
+  async releaseAll(): Promise<void> {
+    const ids = new Set([...this.#owned.values()].map((o) => o.scenarioId));
+    await Promise.all([...ids].map((id) => this.release(id)));
+  }
+
+  async #awaitRegistration(agent: CoreAgent): Promise<void> {
+    const timeoutMs = this.#options.registerTimeoutMs ?? 10_000;
+    // On failure the agent still belongs to the scenario, and is stopped with it.
+    const s = await agent.waitFor(
+      (s) => s.registration.state === "registered" || s.registration.state === "failed",
+      { timeoutMs, description: `${agent.name} registered as ${agent.aor}` },
+    );
+    if (s.registration.state === "failed") {
+      throw new AgentError(
+        `agent "${agent.name}" could not register as ${agent.aor}: ${
+          s.registration.reason ?? "no reason given"
+        }`,
+        { hint: "check the username, password and domain (env files, --env-file)" },
+      );
+    }
+  }
+}
+
+/** An agent's state as the scenario sees it. */
+export function viewOf(agent: CoreAgent): AgentView {
+  const s: AgentSnapshot = agent.snapshot;
+  return {
+    registration: s.registration,
+    calls: s.calls,
+    ...(s.lastClose ? { lastClose: s.lastClose } : {}),
+    dtmfReceived: s.dtmfReceived,
+    ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
+    alive: agent.alive,
+  };
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw new AgentError(`expected a ${what} as a string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function statusCode(value: unknown): number {
+  const code = Number(value);
+  if (!Number.isInteger(code) || code < 400 || code > 699) {
+    throw new AgentError(`reject() needs a SIP status code 400-699, got ${JSON.stringify(value)}`);
+  }
+  return code;
+}
+
+function withoutUndefined(config: AccountSettings): AccountSettings {
+  return Object.fromEntries(
+    Object.entries(config).filter(([, v]) => v !== undefined),
+  ) as AccountSettings;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "_") || "agent";
+}

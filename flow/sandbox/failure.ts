@@ -1,0 +1,84 @@
+/**
+ * Turning what a scenario threw into a report: one readable message (with
+ * the fix, when there is one), the stack with the scenario's URL shown as
+ * its path, and the `file:line:column` of the scenario line that failed.
+ *
+ * @module
+ */
+import type { WireFailure, WireLocation } from "../protocol.ts";
+import { explainDenied } from "./permissions.ts";
+
+/** Errors whose message reads on its own, without the class name in front. */
+const SELF_EXPLAINING = new Set([
+  "AssertionError",
+  "TimeoutError",
+  "ScenarioAbort",
+  "FlowError",
+  "AgentError",
+  "CapabilityError",
+  "BaresipError",
+  "EnvError",
+  "DurationError",
+]);
+
+/**
+ * Describes `error`, thrown by the scenario at `url` (shown as `file`).
+ *
+ * @example
+ * ```ts
+ * describeFailure(new TypeError("x is not a function"), "file:///f/call.ts", "call.ts");
+ * // { message: "TypeError: x is not a function", stack: "…", location: { file: "call.ts", line: 3, column: 9 } }
+ * ```
+ */
+export function describeFailure(error: unknown, url: string, file: string): WireFailure {
+  if (!(error instanceof Error)) return { message: `uncaught value: ${String(error)}` };
+  const shown = (text: string) => text.replaceAll(url, file);
+  const name = error.name || "Error";
+  const denied = explainDenied(error.message);
+  let message = denied ?? error.message;
+  if (!SELF_EXPLAINING.has(name)) message = `${name}: ${message}`;
+  const hint = (error as { hint?: unknown }).hint;
+  if (typeof hint === "string" && hint !== "") message += `\n  hint: ${hint}`;
+  const location = locate(`${error.stack ?? ""}\n${error.message}`, url, file);
+  return {
+    message: shown(message),
+    ...(error.stack ? { stack: shown(error.stack) } : {}),
+    ...(location ? { location } : {}),
+  };
+}
+
+/**
+ * Describes a module that could not be loaded (syntax error, missing
+ * import): the location is the one Deno names in the message.
+ */
+export function describeLoadError(error: unknown, url: string, file: string): WireFailure {
+  const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
+  // Deno reports syntax errors as `TypeError: SyntaxError: …` with a code frame.
+  const message = text.replace(/^TypeError: /, "");
+  const location = locate(message, url, file) ?? { file, line: 1 };
+  const shown = message.replaceAll(url, file).replace(/\n\s+at \S+:\d+:\d+\s*$/, "")
+    .replace(/file:\/\/(\/[^\s"'`]*)/g, (_, path: string) => decodeURIComponent(path));
+  return { message: shown, location };
+}
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/**
+ * True when `error` means the module graph could not be loaded (a syntax
+ * error, an import that does not resolve) rather than that its code threw.
+ */
+export function isLoadError(error: unknown): boolean {
+  if (error instanceof SyntaxError) return true; // link errors: missing exports
+  if (!(error instanceof TypeError)) return false;
+  return /^(SyntaxError: |Module not found|Relative import path|Import ".*" not a dependency|Unable to load|Import ".*" failed|Unsupported scheme|Expected a JavaScript or TypeScript module|Requires \w+ access to)/
+    .test(error.message);
+}
+
+/** The first `url:line:column` in `text`, as a location in `file`. */
+function locate(text: string, url: string, file: string): WireLocation | undefined {
+  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(text);
+  if (!match) return undefined;
+  return { file, line: Number(match[1]), column: Number(match[2]) };
+}

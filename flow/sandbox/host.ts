@@ -1,0 +1,372 @@
+/**
+ * The runner's handle on one scenario file's Worker: starts it with the
+ * sandbox permissions, answers its calls (agents, env), forwards its
+ * assertions and log lines, runs its scenarios one at a time with a
+ * timeout backstop, and always stops the agents a scenario started.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { AccountSettings } from "../../core/mod.ts";
+import { answerEnv, createEnvChannel } from "../env_channel.ts";
+import { EnvError, type ScenarioEnv } from "../env.ts";
+import type {
+  DeclaredScenario,
+  HostMessage,
+  WireError,
+  WireFailure,
+  WorkerMessage,
+} from "../protocol.ts";
+import { AgentPool } from "./agents.ts";
+import { readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
+
+/** What loading a file in the Worker gave. */
+export type LoadResult =
+  | { kind: "listed"; plain: boolean; scenarios: DeclaredScenario[] }
+  | { kind: "ready"; scenarios: DeclaredScenario[] }
+  | { kind: "done"; outcome: ScenarioOutcome }
+  | { kind: "load-error"; failure: WireFailure };
+
+/** How one scenario ended, with its agents' logs. */
+export interface ScenarioOutcome {
+  status: "passed" | "failed" | "skipped" | "interrupted";
+  failure?: WireFailure;
+  reason?: string;
+  logs: Record<string, string>;
+}
+
+/** Assertions and log lines of running scenarios. */
+export type ScenarioMessage = Extract<WorkerMessage, { type: "assertion" | "log" }>;
+
+/** Options of {@link ScenarioWorker.open}. */
+export interface ScenarioWorkerOptions {
+  /** Absolute path of the scenario file. */
+  path: string;
+  /** The file as reports show it. */
+  file: string;
+  /** The folder the scenario may read besides its own (see ScenarioFile.root). */
+  root?: string;
+  mode: "list" | "run";
+  /** Run mode, plain script: the import is scenario `id`. */
+  implicit?: { id: string; timeoutMs: number };
+  grants: SandboxGrants;
+  env: ScenarioEnv;
+  /** Receives assertions and log lines. */
+  onMessage?(message: ScenarioMessage): void;
+  /** `--save-audio` folder. */
+  saveAudioDir?: string;
+  /** Longest wait for the file to load in the Worker; default 30 s. */
+  loadTimeoutMs?: number;
+}
+
+/** Extra time a Worker gets after its timeout to run teardown and answer. */
+const BACKSTOP_GRACE_MS = 15_000;
+/** After an interrupt, how long teardown may run before the Worker is terminated. */
+const INTERRUPT_GRACE_MS = 3_000;
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+/** See the module documentation. */
+export class ScenarioWorker {
+  /** Settles once the file is loaded (or failed to load, or — plain script in run mode — ran). */
+  readonly loaded: Promise<LoadResult>;
+  readonly #options: ScenarioWorkerOptions;
+  readonly #worker: Worker;
+  readonly #envChannel = createEnvChannel();
+  readonly #pool: AgentPool;
+  readonly #readable: string[];
+  readonly #runs = new Map<string, (done: Extract<WorkerMessage, { type: "done" }>) => void>();
+  /** Scenario names by id, for `--save-audio` folder names. */
+  readonly #names = new Map<string, string>();
+  #resolveLoaded!: (result: LoadResult) => void;
+  #terminated = false;
+  #crash?: string;
+
+  private constructor(options: ScenarioWorkerOptions) {
+    this.#options = options;
+    const dirs = [...new Set([dirname(options.path), options.root ?? dirname(options.path)])];
+    this.#readable = readablePaths(dirs, options.grants).map((p) => resolve(p));
+    this.loaded = new Promise((r) => (this.#resolveLoaded = r));
+    this.#pool = new AgentPool({
+      push: (handle, view) => this.#post({ type: "agent", handle, view }),
+      saveAudioDir: options.saveAudioDir,
+    });
+    this.#worker = new Worker(WORKER_URL, {
+      type: "module",
+      name: `ringo flow: ${options.file}`,
+      deno: { permissions: workerPermissions(dirs, options.grants) },
+    });
+    this.#worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.#onMessage(e.data);
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      this.#onCrash(e.message ?? "the scenario worker failed");
+    };
+    this.#worker.onmessageerror = () => this.#onCrash("a message from the scenario was unreadable");
+  }
+
+  /** Starts the Worker and sends it the file to load. */
+  static open(options: ScenarioWorkerOptions): ScenarioWorker {
+    const worker = new ScenarioWorker(options);
+    const url = new URL(`file://${options.path}`).href;
+    worker.#post({
+      type: "init",
+      url,
+      file: options.file,
+      mode: options.mode,
+      ...(options.implicit ? { implicit: options.implicit } : {}),
+      envChannel: worker.#envChannel,
+    });
+    if (options.implicit) worker.#watchImplicit(options.implicit);
+    else worker.#watchLoad(options.loadTimeoutMs ?? 30_000);
+    return worker;
+  }
+
+  /** False once the Worker was terminated (or crashed): open a new one for further scenarios. */
+  get usable(): boolean {
+    return !this.#terminated;
+  }
+
+  /**
+   * Runs declared scenario `index` as `id`. Resolves when it ended; if it
+   * does not answer within its timeout plus a grace period, the Worker is
+   * terminated and the scenario fails.
+   */
+  async run(
+    id: string,
+    scenario: { index: number; name: string; timeoutMs: number },
+    signal?: AbortSignal,
+  ): Promise<ScenarioOutcome> {
+    const { index, name, timeoutMs } = scenario;
+    this.#names.set(id, name);
+    if (this.#terminated) {
+      return this.#finish(id, {
+        status: "failed",
+        failure: { message: this.#crash ?? "the scenario worker is gone" },
+      });
+    }
+    const done = this.#awaitDone(id);
+    this.#post({ type: "run", id, index, timeoutMs });
+    return await this.#settle(id, done, timeoutMs, signal);
+  }
+
+  /** Waits for the plain script started with `implicit` to finish (see {@link open}). */
+  async runImplicit(signal?: AbortSignal): Promise<ScenarioOutcome> {
+    const implicit = this.#options.implicit!;
+    const done = this.#implicitDone!;
+    return await this.#settle(implicit.id, done, implicit.timeoutMs, signal);
+  }
+
+  /** Stops every agent and terminates the Worker. */
+  async close(): Promise<void> {
+    this.#terminate();
+    await this.#pool.releaseAll();
+  }
+
+  #implicitDone?: Promise<Extract<WorkerMessage, { type: "done" }> | LoadResult>;
+
+  #watchImplicit(implicit: { id: string }): void {
+    const done = this.#awaitDone(implicit.id);
+    this.#implicitDone = Promise.race([done, this.loaded]);
+  }
+
+  #watchLoad(timeoutMs: number): void {
+    const timer = setTimeout(() => {
+      this.#resolveLoaded({
+        kind: "load-error",
+        failure: {
+          message:
+            `loading took longer than ${timeoutMs / 1000}s (is the file waiting at the top ` +
+            "level for something other than agents?)",
+          location: { file: this.#options.file, line: 1 },
+        },
+      });
+      this.#terminate();
+    }, timeoutMs);
+    this.loaded.finally(() => clearTimeout(timer));
+  }
+
+  /** Waits for `done` (or a crash, or the backstop, or an interrupt) and releases the agents. */
+  async #settle(
+    id: string,
+    done: Promise<Extract<WorkerMessage, { type: "done" }> | LoadResult>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<ScenarioOutcome> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const backstop = new Promise<"backstop">((r) => {
+      timer = setTimeout(() => r("backstop"), timeoutMs + BACKSTOP_GRACE_MS);
+    });
+    const interrupted = new Promise<"interrupted">((r) => {
+      onAbort = () => r("interrupted");
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      const first = await Promise.race([done, backstop, interrupted]);
+      if (first === "interrupted") {
+        this.#post({ type: "abort", id, reason: "interrupted" });
+        const grace = new Promise<"gone">((r) => setTimeout(() => r("gone"), INTERRUPT_GRACE_MS));
+        await Promise.race([done, grace]);
+        this.#terminate();
+        return await this.#finish(id, { status: "interrupted" });
+      }
+      if (first === "backstop") {
+        this.#terminate();
+        return await this.#finish(id, {
+          status: "failed",
+          failure: {
+            message: `scenario timed out after ${timeoutMs / 1000}s and did not stop ` +
+              "(a loop that never awaits?); its worker was terminated",
+          },
+        });
+      }
+      if ("kind" in first) {
+        // The file failed to load (or the worker crashed) instead of finishing the scenario.
+        const failure = first.kind === "load-error"
+          ? first.failure
+          : { message: this.#crash ?? "the scenario worker stopped" };
+        return await this.#finish(id, { status: "failed", failure });
+      }
+      return await this.#finish(id, {
+        status: first.status,
+        ...(first.failure ? { failure: first.failure } : {}),
+        ...(first.reason !== undefined ? { reason: first.reason } : {}),
+      });
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+      this.#runs.delete(id);
+      this.#names.delete(id);
+    }
+  }
+
+  async #finish(id: string, outcome: Omit<ScenarioOutcome, "logs">): Promise<ScenarioOutcome> {
+    const logs = await this.#pool.release(id);
+    return { ...outcome, logs };
+  }
+
+  #awaitDone(id: string): Promise<Extract<WorkerMessage, { type: "done" }>> {
+    return new Promise((resolve) => this.#runs.set(id, resolve));
+  }
+
+  #onMessage(message: WorkerMessage): void {
+    switch (message.type) {
+      case "env":
+        this.#answerEnv(message.name);
+        return;
+      case "call":
+        void this.#answerCall(message);
+        return;
+      case "assertion":
+      case "log":
+        this.#options.onMessage?.(message);
+        return;
+      case "listed":
+        this.#resolveLoaded({ kind: "listed", plain: message.plain, scenarios: message.scenarios });
+        return;
+      case "ready":
+        this.#resolveLoaded({ kind: "ready", scenarios: message.scenarios });
+        return;
+      case "load-error":
+        this.#resolveLoaded({ kind: "load-error", failure: message.failure });
+        return;
+      case "done":
+        this.#runs.get(message.id)?.(message);
+        return;
+    }
+  }
+
+  #answerEnv(name: string): void {
+    try {
+      answerEnv(this.#envChannel, { ok: true, value: this.#options.env.get(name) });
+    } catch (error) {
+      const e = error as EnvError;
+      answerEnv(this.#envChannel, { ok: false, name, message: e.message, hint: e.hint });
+    }
+  }
+
+  async #answerCall(message: Extract<WorkerMessage, { type: "call" }>): Promise<void> {
+    const { callId, scenarioId, method, params } = message;
+    try {
+      const value = await this.#perform(scenarioId, method, params);
+      this.#post({ type: "reply", callId, ok: true, value });
+    } catch (error) {
+      this.#post({ type: "reply", callId, ok: false, error: wireError(error) });
+    }
+  }
+
+  async #perform(scenarioId: string, method: string, params: unknown[]): Promise<unknown> {
+    switch (method) {
+      case "agent.start": {
+        if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
+        const [name, config] = params as [string, AccountSettings | null];
+        const scenario = this.#names.get(scenarioId) ?? this.#options.file;
+        return await this.#pool.start(scenarioId, String(name), config, slug(scenario));
+      }
+      case "agent.verb": {
+        const [handle, verb, args] = params as [number, string, unknown[]];
+        return await this.#pool.verb(scenarioId, handle, verb, args);
+      }
+      case "env.load":
+        return await this.#loadEnv(String(params[0]));
+      default:
+        throw new Error(`unknown call ${method}`);
+    }
+  }
+
+  /** `loadEnv(path)`, allowed for files the scenario itself may read. */
+  async #loadEnv(path: string): Promise<void> {
+    const full = isAbsolute(path) ? path : resolve(dirname(this.#options.path), path);
+    const allowed = this.#readable.some((dir) => {
+      const rel = relative(dir, full);
+      return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+    });
+    if (!allowed) {
+      throw new EnvError(
+        `loadEnv(${JSON.stringify(path)}): a scenario may only read its own folder`,
+        { hint: `grant more with \`ringo flow run --allow-read=${full}\`` },
+      );
+    }
+    await this.#options.env.loadEnv(full);
+  }
+
+  #post(message: HostMessage): void {
+    if (this.#terminated) return;
+    this.#worker.postMessage(message);
+  }
+
+  #onCrash(message: string): void {
+    this.#crash = message;
+    this.#terminate();
+    this.#resolveLoaded({
+      kind: "load-error",
+      failure: { message, location: { file: this.#options.file, line: 1 } },
+    });
+  }
+
+  #terminate(): void {
+    if (this.#terminated) return;
+    this.#terminated = true;
+    this.#worker.terminate();
+    const message = this.#crash ?? "the scenario worker was terminated";
+    for (const resolveRun of this.#runs.values()) {
+      resolveRun({ type: "done", id: "", status: "failed", failure: { message } });
+    }
+  }
+}
+
+function wireError(error: unknown): WireError {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const hint = (error as { hint?: unknown }).hint;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof hint === "string" ? { hint } : {}),
+  };
+}
+
+/** A scenario name as a folder name: `A calls B` → `A-calls-B`. */
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "scenario";
+}

@@ -1,0 +1,95 @@
+/**
+ * The sandbox's permissions: what a scenario Worker may do (read its own
+ * folder, plus what `--allow-read`, `--allow-net` and `--allow-env` grant),
+ * and how a denial is explained in ringo's terms rather than Deno's.
+ *
+ * @module
+ */
+
+/** What the command line grants scenarios beyond their own folder. */
+export interface SandboxGrants {
+  /** Extra paths scenarios may read (`--allow-read`). */
+  allowRead?: string[];
+  /** Hosts scenarios may reach (`--allow-net`); `true` for any. */
+  allowNet?: string[] | boolean;
+  /** Variables scenarios may read with `Deno.env` (`--allow-env`); `true` for all. */
+  allowEnv?: string[] | boolean;
+}
+
+/**
+ * The Worker permissions of a scenario in `scenarioDirs` (its own folder,
+ * and the folder given on the command line it was found in). Running programs,
+ * writing files, FFI and system information are always denied.
+ *
+ * @example
+ * ```ts
+ * new Worker(url, {
+ *   type: "module",
+ *   deno: { permissions: workerPermissions(["/home/me/flows"], { allowNet: ["pbx.example.com"] }) },
+ * });
+ * ```
+ */
+export function workerPermissions(
+  scenarioDirs: string[],
+  grants: SandboxGrants = {},
+): Deno.PermissionOptionsObject {
+  return {
+    run: false,
+    write: false,
+    ffi: false,
+    sys: false,
+
+    read: readablePaths(scenarioDirs, grants),
+    net: grantList(grants.allowNet),
+    env: grantList(grants.allowEnv),
+  };
+}
+
+/** The paths a scenario may read: the ones {@link workerPermissions} grants. */
+export function readablePaths(scenarioDirs: string[], grants: SandboxGrants = {}): string[] {
+  return [...scenarioDirs, ...(grants.allowRead ?? [])];
+}
+
+/**
+ * Rewrites Deno's permission message (`Requires run access to "id", run
+ * again with the --allow-run flag`) into one naming ringo's flags, or
+ * returns `undefined` for any other message.
+ *
+ * @example
+ * ```ts
+ * explainDenied('Requires read access to "/etc/passwd", run again with the --allow-read flag');
+ * // 'Requires read access to "/etc/passwd": a scenario may only read its own folder; grant more with `ringo flow run --allow-read=/etc/passwd`'
+ * ```
+ */
+export function explainDenied(message: string): string | undefined {
+  const match = /Requires (\w+) access to ("[^"]*"|[^,]+)/.exec(message);
+  if (!match) return undefined;
+  const [, kind, what] = match;
+  const target = what.startsWith('"') ? what.slice(1, -1) : what.trim();
+  const base = `Requires ${kind} access to ${what}`;
+  switch (kind) {
+    case "read":
+      return `${base}: a scenario may only read its own folder; grant more with ` +
+        `\`ringo flow run --allow-read=${target}\``;
+    case "net":
+      return `${base}: scenarios have no network access of their own (agents do not need it); ` +
+        `grant it with \`ringo flow run --allow-net=${target}\``;
+    case "env":
+      return `${base}: read scenario variables with env("${target}") (from .env files or ` +
+        `the environment), or grant Deno.env with \`ringo flow run --allow-env=${target}\``;
+    case "run":
+      return `${base}: scenarios may not run programs (ringo has no flag to allow it); ` +
+        `drive calls through agents, or run the program before ringo`;
+    case "write":
+      return `${base}: scenarios may not write files (ringo has no flag to allow it); ` +
+        `use log() for output, and --save-audio for recordings`;
+    default:
+      return `${base}: scenarios may not use ${kind} access (ringo has no flag to allow it)`;
+  }
+}
+
+function grantList(grant: string[] | boolean | undefined): string[] | boolean {
+  if (grant === true) return true;
+  if (!grant || grant.length === 0) return false;
+  return grant;
+}

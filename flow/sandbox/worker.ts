@@ -1,0 +1,204 @@
+/**
+ * The entry of a scenario file's Worker. It installs the runtime, imports
+ * the scenario file (which registers scenarios, or — for a plain script —
+ * is the scenario), then runs the scenarios the host asks for, one at a
+ * time: setup, body, teardown, each under the scenario's abort signal.
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+// Loaded here, before any scenario, so that a scenario's `import … from "@ringo/flow"`
+// finds the API already loaded: modules a dynamic import loads anew need read
+// access, which the sandbox grants only for the scenario's own folder.
+import "../api/mod.ts";
+import { LoadStop, Runtime, ScenarioAbort, SkipSignal } from "../api/runtime.ts";
+import type { DeclaredScenario, HostMessage, WorkerMessage } from "../protocol.ts";
+import { describeFailure, describeLoadError, isLoadError } from "./failure.ts";
+
+/** How long teardown may take after the body ended or was aborted. */
+const TEARDOWN_LIMIT_MS = 10_000;
+/** After an abort, how long to wait for the body to settle (so its error gives the line). */
+const SETTLE_MS = 100;
+
+let rt: Runtime | undefined;
+
+const post = (message: WorkerMessage) => self.postMessage(message);
+
+self.onmessage = (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case "init":
+      void load(message);
+      return;
+    case "run":
+      void runDeclared(message.id, message.index, message.timeoutMs);
+      return;
+    case "abort":
+      rt?.abort(message.id, message.reason);
+      return;
+    default:
+      rt?.receive(message);
+  }
+};
+
+// A promise the scenario forgot to await rejected: that fails the running scenario.
+self.addEventListener("unhandledrejection", (event) => {
+  if (rt?.recordStray(event.reason)) event.preventDefault();
+});
+// So does an exception thrown from a timer or event callback.
+self.addEventListener("error", (event) => {
+  if (rt?.recordStray(event.error ?? new Error(event.message))) event.preventDefault();
+});
+
+async function load(init: Extract<HostMessage, { type: "init" }>): Promise<void> {
+  const runtime = new Runtime({
+    mode: init.mode,
+    url: init.url,
+    file: init.file,
+    post,
+    envChannel: init.envChannel,
+  });
+  runtime.install();
+  rt = runtime;
+
+  if (init.implicit) {
+    // A plain script: importing it runs it, as one scenario.
+    const { id, timeoutMs } = init.implicit;
+    const outcome = await execute(runtime, id, timeoutMs, () => import(init.url));
+    if (outcome.loadError) {
+      post({
+        type: "load-error",
+        failure: describeLoadError(outcome.loadError, init.url, init.file),
+      });
+    } else {
+      post({ type: "done", id, ...outcome.result });
+    }
+    return;
+  }
+
+  try {
+    await import(init.url);
+  } catch (error) {
+    if (isLoadError(error)) {
+      post({ type: "load-error", failure: describeLoadError(error, init.url, init.file) });
+      return;
+    }
+    if (init.mode === "list") {
+      // Stopped by agent()/until()/wait(), skip(), or its own code: a plain script.
+      post({ type: "listed", plain: true, scenarios: [] });
+    } else {
+      post({ type: "load-error", failure: describeFailure(error, init.url, init.file) });
+    }
+    return;
+  }
+  const scenarios = runtime.registry.scenarios.map(declared);
+  if (init.mode === "list") {
+    post({ type: "listed", plain: scenarios.length === 0, scenarios });
+  } else {
+    post({ type: "ready", scenarios });
+  }
+}
+
+async function runDeclared(id: string, index: number, timeoutMs: number): Promise<void> {
+  const runtime = rt!;
+  const scenario = runtime.registry.scenarios[index];
+  if (!scenario) {
+    post({ type: "done", id, status: "failed", failure: { message: `no scenario #${index}` } });
+    return;
+  }
+  const { setup, teardown } = runtime.registry;
+  let context: unknown;
+  let setUp = false;
+  const outcome = await execute(
+    runtime,
+    id,
+    timeoutMs,
+    async () => {
+      context = setup ? await setup() : undefined;
+      setUp = true;
+      await scenario.body(context);
+    },
+    teardown ? () => (setUp ? teardown(context) : undefined) : undefined,
+  );
+  post({ type: "done", id, ...outcome.result });
+}
+
+type Result = Omit<Extract<WorkerMessage, { type: "done" }>, "type" | "id">;
+
+/** Runs one scenario's body (and teardown) and describes how it ended. */
+async function execute(
+  runtime: Runtime,
+  id: string,
+  timeoutMs: number,
+  body: () => Promise<unknown>,
+  teardown?: () => unknown,
+): Promise<{ result: Result; loadError?: unknown }> {
+  const signal = runtime.begin(id, timeoutMs);
+  let error: unknown;
+  let skipped: SkipSignal | undefined;
+  try {
+    await settleOrAbort(body(), signal);
+  } catch (thrown) {
+    if (thrown instanceof SkipSignal) skipped = thrown;
+    else if (isLoadError(thrown)) {
+      runtime.end();
+      return { result: { status: "failed" }, loadError: thrown };
+    } else error = thrown;
+  }
+  if (teardown) {
+    const teardownSignal = runtime.beginTeardown(TEARDOWN_LIMIT_MS);
+    try {
+      await settleOrAbort(Promise.resolve().then(teardown), teardownSignal);
+    } catch (thrown) {
+      if (!(thrown instanceof SkipSignal)) error ??= thrown;
+    }
+  }
+  const stray = runtime.end();
+  if (error === undefined && stray !== undefined && !skipped) error = stray;
+  if (error !== undefined) {
+    if (error instanceof LoadStop) error = new Error("internal: a listing stop escaped");
+    return {
+      result: { status: "failed", failure: describeFailure(error, runtime.url, runtime.file) },
+    };
+  }
+  if (skipped) return { result: { status: "skipped", reason: skipped.reason } };
+  return { result: { status: "passed" } };
+}
+
+/**
+ * Awaits `work`; when `signal` aborts first, waits a moment for `work` to
+ * fail on its own (its error names the scenario line), else throws the
+ * abort reason.
+ */
+async function settleOrAbort(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<"aborted">((resolve) => {
+    onAbort = () => resolve("aborted");
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  work.catch(() => {}); // handled below; keeps it from counting as unhandled
+  try {
+    const first = await Promise.race([work.then(() => "done" as const), aborted]);
+    if (first === "done") return;
+    const settled = await Promise.race([
+      work.then(() => "done" as const, (error) => ({ error })),
+      new Promise<"pending">((r) => setTimeout(() => r("pending"), SETTLE_MS)),
+    ]);
+    if (typeof settled === "object") throw settled.error;
+    const reason = signal.reason;
+    throw reason instanceof ScenarioAbort ? reason : new ScenarioAbort(String(reason));
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function declared(s: DeclaredScenario): DeclaredScenario {
+  return {
+    name: s.name,
+    tags: s.tags,
+    ...(s.skip !== undefined ? { skip: s.skip } : {}),
+    ...(s.only !== undefined ? { only: s.only } : {}),
+    ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+  };
+}
