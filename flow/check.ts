@@ -123,7 +123,7 @@ async function typeCheck(files: ScenarioFile[], options: CheckOptions): Promise<
     args: ["check", "--quiet", "--import-map", IMPORT_MAP_URL.href, ...files.map((f) => f.path)],
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
   }).output();
   if (output.success) return true;
   let text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);

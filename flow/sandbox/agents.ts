@@ -92,10 +92,12 @@ export class AgentPool {
     }
     const account = config ? withoutUndefined(config) : undefined;
     const registers = account !== undefined && account.regint !== 0;
+    // Not `registerOnStart`: a REGISTER_OK that arrives before the core Agent
+    // listens is lost (the snapshot stays "registering"); register() records
+    // the registration before sending, so nothing is missed.
     const agent = await CoreAgent.start({
       name,
       account,
-      registerOnStart: registers,
       recordDir: this.#options.saveAudioDir
         ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
         : undefined,
@@ -108,7 +110,10 @@ export class AgentPool {
       scenarioId,
       detach: () => agent.removeEventListener("change", onChange),
     });
-    if (registers) await this.#awaitRegistration(agent);
+    if (registers) {
+      await agent.register();
+      await this.#awaitRegistration(agent);
+    }
     return {
       handle,
       name,
