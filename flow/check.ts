@@ -6,6 +6,7 @@
  * @module
  */
 import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { ScenarioFile } from "./discover.ts";
 import type { Writer } from "./report/events.ts";
 import {
@@ -127,7 +128,7 @@ async function typeCheck(files: ScenarioFile[], options: CheckOptions): Promise<
   }).output();
   if (output.success) return true;
   let text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
-  for (const f of files) text = text.replaceAll(new URL(`file://${f.path}`).href, f.file);
+  for (const f of files) text = text.replaceAll(pathToFileURL(f.path).href, f.file);
   options.writeError(text.endsWith("\n") ? text : `${text}\n`);
   return false;
 }

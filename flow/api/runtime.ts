@@ -147,6 +147,8 @@ export class Runtime {
   readonly #captures: AssertionReport[][] = [];
   #nextCall = 1;
   #running?: Running;
+  /** Clears the running scenario's (or its teardown's) timer. */
+  #endTimer: () => void = () => {};
 
   constructor(init: RuntimeInit) {
     this.mode = init.mode;
@@ -389,8 +391,6 @@ export class Runtime {
   reportAssertions(reports: AssertionReport[]): void {
     for (const report of reports) this.#onAssertion(report);
   }
-
-  #endTimer: () => void = () => {};
 
   #onAssertion(report: AssertionReport): void {
     const capture = this.#captures.at(-1);

@@ -70,6 +70,7 @@ export class AgentPool {
   readonly #options: AgentPoolOptions;
   readonly #owned = new Map<number, Owned>();
   #nextHandle = 1;
+  #closed = false;
 
   constructor(options: AgentPoolOptions) {
     this.#options = options;
@@ -91,6 +92,10 @@ export class AgentPool {
       });
     }
     const account = config ? withoutUndefined(config) : undefined;
+    const recordDir = this.#options.saveAudioDir
+      ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
+      : undefined;
+    if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
     const registers = account !== undefined && account.regint !== 0;
     // Not `registerOnStart`: a REGISTER_OK that arrives before the core Agent
     // listens is lost (the snapshot stays "registering"); register() records
@@ -98,10 +103,13 @@ export class AgentPool {
     const agent = await CoreAgent.start({
       name,
       account,
-      recordDir: this.#options.saveAudioDir
-        ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
-        : undefined,
+      recordDir,
     });
+    if (this.#closed) {
+      // The run ended (Ctrl-C) while this agent was starting.
+      await agent.stop();
+      throw new AgentError(`agent "${name}" started after its scenario ended`);
+    }
     const handle = this.#nextHandle++;
     const onChange = () => this.#options.push(handle, viewOf(agent));
     agent.addEventListener("change", onChange);
@@ -149,8 +157,9 @@ export class AgentPool {
     return Object.fromEntries(mine.map(([, o]) => [o.agent.name, o.agent.log.text()]));
   }
 
-  /** Stops every agent of every scenario. */
+  /** Stops every agent of every scenario, and any agent still starting once it is up. */
   async releaseAll(): Promise<void> {
+    this.#closed = true;
     const ids = new Set([...this.#owned.values()].map((o) => o.scenarioId));
     await Promise.all([...ids].map((id) => this.release(id)));
   }

@@ -7,15 +7,17 @@
  * @module
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { AccountSettings } from "../../core/mod.ts";
 import { answerEnv, createEnvChannel } from "../env_channel.ts";
 import { EnvError, type ScenarioEnv } from "../env.ts";
-import type {
-  DeclaredScenario,
-  HostMessage,
-  WireError,
-  WireFailure,
-  WorkerMessage,
+import {
+  type DeclaredScenario,
+  type HostMessage,
+  implicitScenarioName,
+  type WireError,
+  type WireFailure,
+  type WorkerMessage,
 } from "../protocol.ts";
 import { AgentPool } from "./agents.ts";
 import { readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
@@ -107,7 +109,7 @@ export class ScenarioWorker {
   /** Starts the Worker and sends it the file to load. */
   static open(options: ScenarioWorkerOptions): ScenarioWorker {
     const worker = new ScenarioWorker(options);
-    const url = new URL(`file://${options.path}`).href;
+    const url = pathToFileURL(options.path).href;
     worker.#post({
       type: "init",
       url,
@@ -301,8 +303,9 @@ export class ScenarioWorker {
       case "agent.start": {
         if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
         const [name, config] = params as [string, AccountSettings | null];
-        const scenario = this.#names.get(scenarioId) ?? this.#options.file;
-        return await this.#pool.start(scenarioId, String(name), config, slug(scenario));
+        const scenario = this.#names.get(scenarioId) ?? implicitScenarioName(this.#options.file);
+        const folder = `${slug(this.#options.file)}/${slug(scenario)}`;
+        return await this.#pool.start(scenarioId, String(name), config, folder);
       }
       case "agent.verb": {
         const [handle, verb, args] = params as [number, string, unknown[]];
