@@ -81,8 +81,8 @@ export async function agent(name: string, config?: AgentConfig): Promise<Agent> 
   }
   rt.requireRun("agent()");
   const info = await rt.call("agent.start", [name, config ?? null]) as AgentInfo;
-  rt.views.set(info.handle, info.view);
   rt.names.set(info.handle, info.name);
+  rt.views.set(info.handle, info.view);
   return new Agent(rt, info);
 }
 

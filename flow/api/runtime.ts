@@ -237,6 +237,9 @@ export class Runtime {
     this.#endTimer();
     const stray = this.#running?.stray;
     this.#running = undefined;
+    // The scenario's agents are stopped now; the next scenario starts with none.
+    this.views.clear();
+    this.names.clear();
     for (const [id, call] of this.#calls) {
       this.#calls.delete(id);
       call.reject(
@@ -293,6 +296,8 @@ export class Runtime {
   /** Handles a host message meant for the runtime (replies and agent states). */
   receive(message: HostMessage): void {
     if (message.type === "agent") {
+      // Only agents this scenario knows (`agent()` resolved); the reply carries the latest state.
+      if (!this.names.has(message.handle)) return;
       this.views.set(message.handle, message.view);
       this.version++;
       this.#changes.dispatchEvent(new Event("change"));

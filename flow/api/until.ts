@@ -30,12 +30,14 @@ export class TimeoutError extends Error {
 }
 
 /**
- * Runs `fn` until it stops throwing and returns its value. It re-runs on
+ * Runs `fn` until it stops throwing (and does not return `false`), and
+ * returns its value. It re-runs on
  * every agent state change, and every 250ms in case the condition depends on
  * something else. After `within` (default 10s, see {@link defaultTimeout}) it
  * fails with the last error, e.g.
  * `timed out after 15s: A state: expected established, got ringing`.
- * Only the last attempt's assertions are reported.
+ * Only the last attempt's assertions are reported. A predicate written as
+ * `() => a.registered` works too: `false` means "not yet".
  *
  * @example
  * ```ts
@@ -60,7 +62,11 @@ export async function until<T>(
   const deadline = Date.now() + limitMs;
   for (;;) {
     const version = rt.version;
-    const attempt = await rt.captureAssertions(async () => await fn());
+    const attempt = await rt.captureAssertions(async () => {
+      const value = await fn();
+      if (value === false) throw new NotYet();
+      return value;
+    });
     if (!attempt.failed) {
       rt.reportAssertions(attempt.reports);
       return attempt.value as Awaited<T>;
@@ -152,13 +158,21 @@ export function defaultTimeout(duration: Duration): void {
   runtime().setDefaultTimeout(parseDuration(duration));
 }
 
+/** A predicate returned `false`. */
+class NotYet extends Error {
+  constructor() {
+    super("the condition stayed false");
+    this.name = "NotYet";
+  }
+}
+
 function sameCall(a: CallView, b: CallView): boolean {
   if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
   return a.direction === b.direction && a.peer.uri === b.peer.uri && a.startedAt === b.startedAt;
 }
 
 function describe(error: unknown): string {
-  if (error instanceof AssertionError) return error.message;
+  if (error instanceof AssertionError || error instanceof NotYet) return error.message;
   if (error instanceof Error) {
     return error.name === "Error" || error.name === "FlowError"
       ? error.message

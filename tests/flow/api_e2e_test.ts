@@ -71,6 +71,8 @@ scenario("a rejection nobody awaited", async () => {
 scenario.each([{ digits: "1" }, { digits: "#9" }])("sends $digits", async ({ digits }, { a, b }) => {
   await a.dtmf(digits, "50ms");
   await until(() => expect(b.dtmfReceived).toBe(digits));
+  await wait("200ms"); // only this scenario's calls are watched
+  await until(() => b.dtmfReceived.length === digits.length);
 });
 `,
   });
