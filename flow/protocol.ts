@@ -155,6 +155,8 @@ export type WorkerMessage =
     reason?: string;
   }
   | { type: "call"; callId: number; scenarioId: string; method: HostMethod; params: unknown[] }
+  /** The scenario's body is over; its teardown may take up to `limitMs`. */
+  | { type: "teardown"; id: string; limitMs: number }
   | { type: "env"; name: string }
   | {
     type: "assertion";

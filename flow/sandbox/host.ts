@@ -61,8 +61,12 @@ export interface ScenarioWorkerOptions {
   loadTimeoutMs?: number;
 }
 
-/** Extra time a Worker gets after its timeout to run teardown and answer. */
-const BACKSTOP_GRACE_MS = 15_000;
+/**
+ * Extra time a Worker gets past its timeout (or its teardown's) to answer.
+ * The worker enforces both limits itself; a worker that misses them is
+ * stuck in a loop that never yields, and is terminated.
+ */
+const BACKSTOP_GRACE_MS = 2_000;
 /** After an interrupt, how long teardown may run before the Worker is terminated. */
 const INTERRUPT_GRACE_MS = 3_000;
 
@@ -78,6 +82,8 @@ export class ScenarioWorker {
   readonly #pool: AgentPool;
   readonly #readable: string[];
   readonly #runs = new Map<string, (done: Extract<WorkerMessage, { type: "done" }>) => void>();
+  /** Re-arms a running scenario's backstop when its teardown starts. */
+  readonly #teardowns = new Map<string, (limitMs: number) => void>();
   /** Scenario names by id, for `--save-audio` folder names. */
   readonly #names = new Map<string, string>();
   #resolveLoaded!: (result: LoadResult) => void;
@@ -197,7 +203,12 @@ export class ScenarioWorker {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     const backstop = new Promise<"backstop">((r) => {
-      timer = setTimeout(() => r("backstop"), timeoutMs + BACKSTOP_GRACE_MS);
+      const arm = (ms: number) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => r("backstop"), ms + BACKSTOP_GRACE_MS);
+      };
+      arm(timeoutMs);
+      this.#teardowns.set(id, arm);
     });
     const interrupted = new Promise<"interrupted">((r) => {
       onAbort = () => r("interrupted");
@@ -239,6 +250,7 @@ export class ScenarioWorker {
       clearTimeout(timer);
       if (onAbort) signal?.removeEventListener("abort", onAbort);
       this.#runs.delete(id);
+      this.#teardowns.delete(id);
       this.#names.delete(id);
     }
   }
@@ -275,6 +287,9 @@ export class ScenarioWorker {
         return;
       case "done":
         this.#runs.get(message.id)?.(message);
+        return;
+      case "teardown":
+        this.#teardowns.get(message.id)?.(message.limitMs);
         return;
     }
   }

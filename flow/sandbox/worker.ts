@@ -147,6 +147,7 @@ async function execute(
   }
   if (teardown) {
     const teardownSignal = runtime.beginTeardown(TEARDOWN_LIMIT_MS);
+    post({ type: "teardown", id, limitMs: TEARDOWN_LIMIT_MS });
     try {
       await settleOrAbort(Promise.resolve().then(teardown), teardownSignal);
     } catch (thrown) {

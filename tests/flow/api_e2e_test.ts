@@ -144,3 +144,23 @@ scenario("second would fail too", () => expect(3).toBe(4));
   assertEquals(run.stdout.includes("second would fail too"), false);
   assertMatch(run.stdout, /interrupted\n0 passed, 1 failed, 0 skipped\n$/);
 });
+
+Deno.test("a scenario stuck in a loop is stopped after its timeout, and the file goes on", async () => {
+  await using dir = await scenarioDir({
+    "busy.ts": `import { agent, scenario } from "@ringo/flow";
+scenario("spins", { timeout: "1s" }, async () => {
+  await agent("A");
+  while (Date.now() > 0) { /* never yields */ }
+});
+scenario("runs after", async () => {
+  const b = await agent("B");
+  if (!b.alive) throw new Error("B is not alive");
+});
+`,
+  });
+  const run = await ringoFlow(["run", dir.path]);
+  assertEquals(run.code, 1);
+  assertMatch(run.stdout, /✗ .*spins .*\n\s+scenario timed out after 1s and did not stop/);
+  assertMatch(run.stdout, /✓ .*runs after/);
+  assertEquals(lastLine(run.stdout), "1 passed, 1 failed, 0 skipped");
+});
