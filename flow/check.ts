@@ -15,7 +15,7 @@ import {
   LoadFailure,
   type LoadOptions,
   planScenarios,
-} from "./runner.ts";
+} from "./listing.ts";
 
 /** Options of {@link checkScenarios}. */
 export interface CheckOptions extends LoadOptions {

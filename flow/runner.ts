@@ -4,64 +4,24 @@
  * selected ones one after another and report each step as a RunEvent.
  *
  * Errors before the first scenario runs — a file that does not load, a
- * selection that matches nothing — are thrown ({@link LoadFailure},
+ * selection that matches nothing — are thrown (`LoadFailure`,
  * `SelectionError`), and no event is emitted; the CLI turns them into exit
  * code 2.
  *
  * @module
  */
-import { RingoError } from "../core/errors.ts";
 import type { ScenarioFile } from "./discover.ts";
-import { ScenarioEnv } from "./env.ts";
-import { type DeclaredScenario, implicitScenarioName, type WireFailure } from "./protocol.ts";
+import {
+  type ListedFile,
+  listScenarioFiles,
+  loadEnv,
+  type LoadOptions,
+  type PlannedScenario,
+  planScenarios,
+} from "./listing.ts";
 import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
 import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
-import type { SandboxGrants } from "./sandbox/permissions.ts";
-import {
-  type ScenarioEntry,
-  SelectionError,
-  selectScenarios,
-  unmatchedPatterns,
-} from "./select.ts";
-
-/** One or more scenario files could not be loaded (syntax error, missing import…). */
-export class LoadFailure extends RingoError {
-  readonly failures: Array<{ file: string; failure: WireFailure }>;
-  constructor(failures: Array<{ file: string; failure: WireFailure }>) {
-    const first = failures[0];
-    const where = first.failure.location
-      ? `${first.failure.location.file}:${first.failure.location.line}${
-        first.failure.location.column ? `:${first.failure.location.column}` : ""
-      }`
-      : first.file;
-    super(`cannot load ${where}: ${first.failure.message.split("\n")[0]}`);
-    this.failures = failures;
-  }
-}
-
-/** What every pass needs to load files. */
-export interface LoadOptions {
-  /** `--env-file`. */
-  envFile?: string;
-  grants: SandboxGrants;
-  /** The environment `env()` falls back to; default the process's. */
-  processEnv?: Record<string, string | undefined>;
-}
-
-/** A loaded file and what it declares. */
-export interface ListedFile extends ScenarioFile {
-  /** True for a file without `scenario()` calls: it is one scenario itself. */
-  plain: boolean;
-  scenarios: DeclaredScenario[];
-}
-
-/** One scenario, as selection and the run see it. */
-export interface PlannedScenario extends ScenarioEntry {
-  source: ListedFile;
-  /** Its index among the file's declared scenarios (unused for plain files). */
-  index: number;
-  timeoutMs?: number;
-}
+import { SelectionError, selectScenarios, unmatchedPatterns } from "./select.ts";
 
 /** Options of {@link runScenarios}. */
 export interface RunOptions extends LoadOptions {
@@ -89,82 +49,6 @@ export interface RunSummary {
   failed: number;
   skipped: number;
   interrupted: boolean;
-}
-
-const LIST_CONCURRENCY = 4;
-
-/**
- * Loads each file in list mode and returns what it declares. Throws
- * {@link LoadFailure} naming every file that does not load.
- *
- * @example
- * ```ts
- * const listed = await listScenarioFiles(await discoverScenarios(["examples/loopback"]), { grants: {} });
- * listed[0].scenarios; // [{ name: "two-party call", tags: ["loopback"] }, …]
- * ```
- */
-export async function listScenarioFiles(
-  files: ScenarioFile[],
-  options: LoadOptions,
-): Promise<ListedFile[]> {
-  const results: ListedFile[] = new Array(files.length);
-  const failures: Array<{ file: string; failure: WireFailure }> = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i];
-      const worker = ScenarioWorker.open({
-        ...file,
-        mode: "list",
-        grants: options.grants,
-        env: await loadEnv(file, options),
-      });
-      try {
-        const loaded = await worker.loaded;
-        if (loaded.kind === "listed") {
-          results[i] = { ...file, plain: loaded.plain, scenarios: loaded.scenarios };
-        } else if (loaded.kind === "load-error") {
-          failures.push({ file: file.file, failure: loaded.failure });
-        }
-      } finally {
-        await worker.close();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, files.length) }, lane));
-  if (failures.length > 0) {
-    failures.sort((a, b) =>
-      files.findIndex((f) => f.file === a.file) - files.findIndex((f) => f.file === b.file)
-    );
-    throw new LoadFailure(failures);
-  }
-  return results;
-}
-
-/**
- * The scenarios of `listed`, each plain file being one scenario named after it.
- *
- * @example
- * ```ts
- * planScenarios(listed).map((s) => `${s.file} › ${s.name}`);
- * ```
- */
-export function planScenarios(listed: ListedFile[]): PlannedScenario[] {
-  return listed.flatMap((source) =>
-    source.plain
-      ? [{ source, index: 0, file: source.file, name: implicitScenarioName(source.file), tags: [] }]
-      : source.scenarios.map((s, index) => ({
-        source,
-        index,
-        file: source.file,
-        name: s.name,
-        tags: s.tags,
-        ...(s.skip !== undefined ? { skip: s.skip } : {}),
-        ...(s.only !== undefined ? { only: s.only } : {}),
-        ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
-      }))
-  );
 }
 
 /**
@@ -341,12 +225,4 @@ function scenarioEnd(
 
 function fileOf(f: ScenarioFile): ScenarioFile {
   return { path: f.path, file: f.file, root: f.root };
-}
-
-function loadEnv(file: ScenarioFile, options: LoadOptions): Promise<ScenarioEnv> {
-  return ScenarioEnv.load({
-    scenarioFile: file.file,
-    envFile: options.envFile,
-    processEnv: options.processEnv ?? Deno.env.toObject(),
-  });
 }

@@ -15,7 +15,8 @@ import {
   type PeerView,
   State,
 } from "../protocol.ts";
-import { FlowError, type Runtime, runtime } from "./runtime.ts";
+import { FlowError } from "./errors.ts";
+import { type Runtime, runtime } from "./runtime.ts";
 
 /** A duration: `"500ms"`, `"10s"`, `"2m"`, or a number of seconds. */
 export type Duration = string | number;

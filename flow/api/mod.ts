@@ -37,6 +37,6 @@ export {
   skip,
   teardown,
 } from "./suite.ts";
-export { FlowError } from "./runtime.ts";
+export { FlowError } from "./errors.ts";
 export { AssertionError, expect, labelled, type Matchers } from "../expect.ts";
 export { type CallView, type PeerView, State } from "../protocol.ts";

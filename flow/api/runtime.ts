@@ -14,6 +14,7 @@
  * @module
  */
 import { askEnv } from "../env_channel.ts";
+import { FlowError, LoadStop, ScenarioAbort } from "./errors.ts";
 import { type AssertionReport, onAssertion } from "../expect.ts";
 import type {
   AgentView,
@@ -22,49 +23,6 @@ import type {
   HostMethod,
   WorkerMessage,
 } from "../protocol.ts";
-
-/** A scenario used the API wrongly, or outside `ringo flow run`. */
-export class FlowError extends Error {
-  /** How to fix it, when there is a fix. */
-  readonly hint?: string;
-  constructor(message: string, options: { hint?: string; name?: string } = {}) {
-    super(message);
-    this.name = options.name ?? "FlowError";
-    this.hint = options.hint;
-  }
-}
-
-/**
- * Thrown by `agent()`, `until()` and `wait()` while a file is only being
- * listed (`ringo flow check`, and the listing pass of a run): a plain
- * script stops there, having shown that it is one scenario.
- */
-export class LoadStop extends Error {
-  constructor() {
-    super("this file is being listed, not run (no agents start in this pass)");
-    this.name = "LoadStop";
-  }
-}
-
-/** Thrown by `skip()`: the scenario ends as skipped. */
-export class SkipSignal extends Error {
-  readonly reason?: string;
-  constructor(reason?: string) {
-    super(reason ? `skipped: ${reason}` : "skipped");
-    this.name = "SkipSignal";
-    this.reason = reason;
-  }
-}
-
-/** The running scenario was stopped: timed out, or the run was interrupted. */
-export class ScenarioAbort extends Error {
-  readonly hint?: string;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = "ScenarioAbort";
-    this.hint = hint;
-  }
-}
 
 /** One scenario registered with `scenario()` (or `scenario.each`). */
 export interface RegisteredScenario extends DeclaredScenario {

@@ -13,7 +13,8 @@
  */
 import { parseDuration } from "../duration.ts";
 import type { Duration } from "./agent.ts";
-import { FlowError, runtime, SkipSignal } from "./runtime.ts";
+import { FlowError, SkipSignal } from "./errors.ts";
+import { runtime } from "./runtime.ts";
 
 /** Options of {@link scenario}. */
 export interface ScenarioOptions {

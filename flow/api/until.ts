@@ -9,14 +9,8 @@ import { parseDuration } from "../duration.ts";
 import { AssertionError } from "../expect.ts";
 import type { CallView } from "../protocol.ts";
 import type { Duration } from "./agent.ts";
-import {
-  formatSeconds,
-  LoadStop,
-  runtime,
-  ScenarioAbort,
-  SkipSignal,
-  withSite,
-} from "./runtime.ts";
+import { LoadStop, ScenarioAbort, SkipSignal } from "./errors.ts";
+import { formatSeconds, runtime, withSite } from "./runtime.ts";
 
 /** How often `until` re-checks when nothing announced a change. */
 const FALLBACK_TICK_MS = 250;

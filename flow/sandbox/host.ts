@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AccountSettings } from "../../core/mod.ts";
 import { answerEnv, createEnvChannel } from "../env_channel.ts";
@@ -20,7 +20,7 @@ import {
   type WorkerMessage,
 } from "../protocol.ts";
 import { AgentPool } from "./agents.ts";
-import { readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
+import { isReadable, readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
 
 /** What loading a file in the Worker gave. */
 export type LoadResult =
@@ -336,11 +336,7 @@ export class ScenarioWorker {
   /** `loadEnv(path)`, allowed for files the scenario itself may read. */
   async #loadEnv(path: string): Promise<void> {
     const full = isAbsolute(path) ? path : resolve(dirname(this.#options.path), path);
-    const allowed = this.#readable.some((dir) => {
-      const rel = relative(dir, full);
-      return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-    });
-    if (!allowed) {
+    if (!isReadable(full, this.#readable)) {
       throw new EnvError(
         `loadEnv(${JSON.stringify(path)}): a scenario may only read its own folder`,
         { hint: `grant more with \`ringo flow run --allow-read=${full}\`` },

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isAbsolute, relative } from "node:path";
 
 /** What the command line grants scenarios beyond their own folder. */
 export interface SandboxGrants {
@@ -48,6 +49,23 @@ export function workerPermissions(
 /** The paths a scenario may read: the ones {@link workerPermissions} grants. */
 export function readablePaths(scenarioDirs: string[], grants: SandboxGrants = {}): string[] {
   return [...scenarioDirs, ...(grants.allowRead ?? [])];
+}
+
+/**
+ * Whether the absolute `path` lies in one of the absolute `readable` paths
+ * (the host checks this before reading a file for a scenario, as `loadEnv`).
+ *
+ * @example
+ * ```ts
+ * isReadable("/flows/secrets.env", ["/flows"]); // true
+ * isReadable("/etc/passwd", ["/flows"]); // false
+ * ```
+ */
+export function isReadable(path: string, readable: string[]): boolean {
+  return readable.some((dir) => {
+    const rel = relative(dir, path);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  });
 }
 
 /**

@@ -11,7 +11,8 @@
 // finds the API already loaded: modules a dynamic import loads anew need read
 // access, which the sandbox grants only for the scenario's own folder.
 import "../api/mod.ts";
-import { LoadStop, Runtime, ScenarioAbort, SkipSignal } from "../api/runtime.ts";
+import { LoadStop, ScenarioAbort, SkipSignal } from "../api/errors.ts";
+import { Runtime } from "../api/runtime.ts";
 import type { DeclaredScenario, HostMessage, WorkerMessage } from "../protocol.ts";
 import { describeFailure, describeLoadError, isLoadError } from "./failure.ts";
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, equal, match } from "node:assert/strict";
-import { explainDenied, workerPermissions } from "../../../flow/sandbox/permissions.ts";
+import { explainDenied, isReadable, workerPermissions } from "../../../flow/sandbox/permissions.ts";
 
 Deno.test("a scenario worker may read its folders and nothing else unless granted", () => {
   assertEquals(workerPermissions(["/flows"]), {
@@ -48,4 +48,12 @@ Deno.test("Deno's permission messages are rewritten to name ringo's flags", asyn
   await t.step("other messages are left alone", () => {
     equal(explainDenied("x is not a function"), undefined);
   });
+});
+
+Deno.test("the host reads a file for a scenario only inside the scenario's readable paths", () => {
+  equal(isReadable("/flows/secrets.env", ["/flows"]), true);
+  equal(isReadable("/flows", ["/flows"]), true);
+  equal(isReadable("/flows/../etc/passwd", ["/flows"]), false);
+  equal(isReadable("/flowsx/a.env", ["/flows"]), false);
+  equal(isReadable("/data/a.env", ["/flows", "/data"]), true);
 });

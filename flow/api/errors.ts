@@ -1,0 +1,49 @@
+/**
+ * What the scenario API throws: its own errors, and the signals the runner
+ * uses to stop a scenario (listing pass, `skip()`, timeout or Ctrl-C).
+ *
+ * @module
+ */
+
+/** A scenario used the API wrongly, or outside `ringo flow run`. */
+export class FlowError extends Error {
+  /** How to fix it, when there is a fix. */
+  readonly hint?: string;
+  constructor(message: string, options: { hint?: string; name?: string } = {}) {
+    super(message);
+    this.name = options.name ?? "FlowError";
+    this.hint = options.hint;
+  }
+}
+
+/**
+ * Thrown by `agent()`, `until()` and `wait()` while a file is only being
+ * listed (`ringo flow check`, and the listing pass of a run): a plain
+ * script stops there, having shown that it is one scenario.
+ */
+export class LoadStop extends Error {
+  constructor() {
+    super("this file is being listed, not run (no agents start in this pass)");
+    this.name = "LoadStop";
+  }
+}
+
+/** Thrown by `skip()`: the scenario ends as skipped. */
+export class SkipSignal extends Error {
+  readonly reason?: string;
+  constructor(reason?: string) {
+    super(reason ? `skipped: ${reason}` : "skipped");
+    this.name = "SkipSignal";
+    this.reason = reason;
+  }
+}
+
+/** The running scenario was stopped: timed out, or the run was interrupted. */
+export class ScenarioAbort extends Error {
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = "ScenarioAbort";
+    this.hint = hint;
+  }
+}
