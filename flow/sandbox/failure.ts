@@ -42,7 +42,7 @@ export function describeFailure(error: unknown, url: string, file: string): Wire
   const location = locate(`${error.stack ?? ""}\n${error.message}`, url, file);
   return {
     message: shown(message),
-    ...(error.stack ? { stack: shown(error.stack) } : {}),
+    ...(error.stack ? { stack: shown(scenarioFrames(error.stack)) } : {}),
     ...(location ? { location } : {}),
   };
 }
@@ -73,6 +73,16 @@ export function isLoadError(error: unknown): boolean {
   if (!(error instanceof TypeError)) return false;
   return /^(SyntaxError: |Module not found|Relative import path|Import ".*" not a dependency|Unable to load|Import ".*" failed|Unsupported scheme|Expected a JavaScript or TypeScript module|Requires \w+ access to)/
     .test(error.message);
+}
+
+/** ringo's own flow modules: their frames say nothing about the scenario. */
+const FLOW_BASE = new URL("../", import.meta.url).href;
+
+/** The stack without frames of ringo's flow modules and Deno's internals. */
+function scenarioFrames(stack: string): string {
+  return stack.split("\n").filter((line) =>
+    !/^\s+at /.test(line) || !(line.includes(FLOW_BASE) || line.includes("ext:"))
+  ).join("\n");
 }
 
 /** The first `url:line:column` in `text`, as a location in `file`. */
