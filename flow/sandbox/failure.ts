@@ -54,11 +54,21 @@ export function describeFailure(error: unknown, url: string, file: string): Wire
 export function describeLoadError(error: unknown, url: string, file: string): WireFailure {
   const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
   // Deno reports syntax errors as `TypeError: SyntaxError: …` with a code frame.
-  const message = text.replace(/^TypeError: /, "");
-  const location = locate(message, url, file) ?? { file, line: 1 };
+  const stripped = text.replace(/^TypeError: /, "");
+  const message = explainImport(stripped) ?? stripped;
+  const location = locate(stripped, url, file) ?? { file, line: 1 };
   const shown = message.replaceAll(url, file).replace(/\n\s+at \S+:\d+:\d+\s*$/, "")
     .replace(/file:\/\/(\/[^\s"'`]*)/g, (_, path: string) => decodeURIComponent(path));
   return { message: shown, location };
+}
+
+/** A module the scenario imports lies outside what it may read. */
+function explainImport(message: string): string | undefined {
+  const match = /^Requires read access to "([^"]+)"/.exec(message);
+  if (!match) return undefined;
+  return `${match[0]}: a scenario may import modules from its own folder, or the folder given ` +
+    `to ringo flow run; run the parent folder, or grant more with ` +
+    `\`ringo flow run --allow-read=${match[1]}\``;
 }
 
 // deno-lint-ignore no-control-regex

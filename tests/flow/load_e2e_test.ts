@@ -32,6 +32,22 @@ Deno.test("an import that does not resolve is a load error naming the import lin
   assertMatch(run.stderr, /cannot load .*missing\.ts:2:\d+\n\s+Module not found ".*nope\.ts"/);
 });
 
+Deno.test("importing a module from outside the scenario's folders is a load error with the fix", async () => {
+  await using dir = await scenarioDir({
+    "lib/helper.ts": "export const one = 1;\n",
+    "flows/uses.ts":
+      `import { expect } from "@ringo/flow";\nimport { one } from "../lib/helper.ts";\nexpect(one).toBe(1);\n`,
+  });
+  const alone = await ringoFlow(["run", join(dir.path, "flows")]);
+  assertEquals(alone.code, 2);
+  assertMatch(
+    alone.stderr,
+    /cannot load .*uses\.ts:2:\d+\n\s+Requires read access to ".*helper\.ts": .*--allow-read=/,
+  );
+  const parent = await ringoFlow(["run", dir.path]);
+  assertEquals(parent.code, 0, parent.stdout + parent.stderr);
+});
+
 Deno.test("usage errors exit with 2 and a sentence", async (t) => {
   await t.step("a path that does not exist", async () => {
     const run = await ringoFlow(["run", "/nonexistent/flows"]);
