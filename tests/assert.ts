@@ -7,14 +7,20 @@
 import { deepStrictEqual, match } from "node:assert/strict";
 
 /** Deep, strict equality. */
-export const assertEquals: <T>(
+export function assertEquals<T>(
   actual: unknown,
   expected: T,
   message?: string,
-) => asserts actual is T = deepStrictEqual;
+): asserts actual is T {
+  if (message === undefined) deepStrictEqual(actual, expected);
+  else deepStrictEqual(actual, expected, message);
+}
 
 /** The string matches the regular expression. */
-export const assertMatch: (value: string, regexp: RegExp, message?: string) => void = match;
+export function assertMatch(value: string, regexp: RegExp, message?: string): void {
+  if (message === undefined) match(value, regexp);
+  else match(value, regexp, message);
+}
 
 /**
  * Asserts that `fn` throws an instance of `ErrorClass` whose message
