@@ -1,0 +1,235 @@
+/**
+ * The `ringo flow` command line: `run`, `check` and `init`, declared with
+ * Optique, and their dispatch to {@link runFlow}, {@link checkFlow} and
+ * {@link initFlow} in `../flow/cli.ts`.
+ *
+ * @module
+ */
+import { object, or } from "@optique/core/constructs";
+import { message } from "@optique/core/message";
+import { multiple, optional, withDefault } from "@optique/core/modifiers";
+import { argument, command, constant, flag, option } from "@optique/core/primitives";
+import type { InferValue, Parser } from "@optique/core/parser";
+import { string } from "@optique/core/valueparser";
+import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
+import { splitList } from "./lists.ts";
+
+/** Where `--save-audio` writes when no folder is given. */
+export const DEFAULT_AUDIO_DIR = "ringo-audio";
+
+const paths = multiple(
+  argument(string({ metavar: "PATH" }), {
+    description: message`Scenario files or folders (folders: every scenario file below them).`,
+  }),
+);
+
+const envFile = optional(option("--env-file", string({ metavar: "FILE" }), {
+  description: message`Read env() values from this dotenv file first.`,
+}));
+
+const grants = {
+  allowRead: multiple(option("--allow-read", string({ metavar: "PATHS" }), {
+    description:
+      message`Let scenarios read these paths too (--allow-read=PATHS, comma-separated; alone: everything).`,
+  })),
+  allowNet: multiple(option("--allow-net", string({ metavar: "HOSTS" }), {
+    description:
+      message`Let scenarios open connections to these hosts (--allow-net=HOSTS; alone: any).`,
+  })),
+  allowEnv: multiple(option("--allow-env", string({ metavar: "NAMES" }), {
+    description:
+      message`Let scenarios read these environment variables (--allow-env=NAMES; alone: all).`,
+  })),
+};
+
+const quiet = withDefault(
+  flag("-q", "--quiet", { description: message`Print only failures and the summary.` }),
+  false,
+);
+const noColor = withDefault(
+  flag("--no-color", { description: message`No ANSI colors (also NO_COLOR=1).` }),
+  false,
+);
+const json = withDefault(
+  flag("--json", { description: message`NDJSON events on stdout, one object per line.` }),
+  false,
+);
+
+/** `ringo flow run`. */
+export const runCommand = command(
+  "run",
+  object({
+    action: constant("run"),
+    paths,
+    scenario: multiple(option("--scenario", string({ metavar: "NAME" }), {
+      description: message`Run only scenarios with this name, or matching re:<regex>.`,
+    })),
+    tag: multiple(option("--tag", string({ metavar: "TAGS" }), {
+      description: message`Run only scenarios with one of these tags (comma-separated).`,
+    })),
+    excludeTag: multiple(option("--exclude-tag", string({ metavar: "TAGS" }), {
+      description: message`Skip scenarios with any of these tags (comma-separated).`,
+    })),
+    envFile,
+    timeout: optional(option("--timeout", string({ metavar: "DURATION" }), {
+      description: message`Time limit per scenario: 500ms, 60s, 2m or seconds (default 60s).`,
+    })),
+    bail: withDefault(
+      flag("--bail", { description: message`Stop after the first failure.` }),
+      false,
+    ),
+    logs: withDefault(
+      flag("--logs", {
+        description:
+          message`Print each agent's log and SIP trace under failed scenarios (all with -v).`,
+      }),
+      false,
+    ),
+    json,
+    junit: optional(option("--junit", string({ metavar: "FILE" }), {
+      description: message`Write a JUnit XML report to FILE.`,
+    })),
+    saveAudio: multiple(option("--save-audio", string({ metavar: "DIR" }), {
+      description:
+        message`Keep each agent's sent and received audio as WAV files below DIR (--save-audio=DIR; alone: ${DEFAULT_AUDIO_DIR}).`,
+    })),
+    pcap: optional(option("--pcap", string({ metavar: "PATH" }), {
+      description:
+        message`Write the SIP signalling as pcap: a FILE, or a folder (one file per scenario).`,
+    })),
+    quiet,
+    verbose: withDefault(
+      flag("-v", "--verbose", { description: message`Print every assertion and log line.` }),
+      false,
+    ),
+    noColor,
+    ...grants,
+  }),
+  {
+    description:
+      message`Run scenarios; exit 0 when all pass, 1 when one fails, 2 on usage or load errors.`,
+  },
+);
+
+/** `ringo flow check`. */
+export const checkCommand = command(
+  "check",
+  object({ action: constant("check"), paths, envFile, json, quiet, noColor, ...grants }),
+  {
+    description:
+      message`Type-check and load scenarios without starting agents; list them with their tags.`,
+  },
+);
+
+/** `ringo flow init`. */
+export const initCommand = command(
+  "init",
+  object({
+    action: constant("init"),
+    dir: optional(argument(string({ metavar: "DIR" }), {
+      description: message`Folder to write into (default: the current folder).`,
+    })),
+    force: withDefault(flag("--force", { description: message`Overwrite existing files.` }), false),
+  }),
+  {
+    description: message`Write a starter scenario and the editor config that resolves @ringo/flow.`,
+  },
+);
+
+const flowDescription = {
+  description: message`Run telephony test scenarios written in TypeScript.`,
+};
+
+/** The `ringo flow` command and its subcommands. */
+export const flowCommand = command(
+  "flow",
+  or(runCommand, checkCommand, initCommand),
+  flowDescription,
+);
+
+/**
+ * `ringo flow <sub>` with only the subcommand `args` name, or undefined.
+ * Parsing with one subcommand alone lets Optique suggest the right spelling
+ * of a mistyped flag, which it cannot do across alternatives.
+ */
+export function flowCommandFor(
+  args: readonly string[],
+): Parser<"sync", FlowCommand, unknown> | undefined {
+  if (args[0] !== "flow") return undefined;
+  switch (args[1]) {
+    case "run":
+      return command("flow", runCommand, flowDescription);
+    case "check":
+      return command("flow", checkCommand, flowDescription);
+    case "init":
+      return command("flow", initCommand, flowDescription);
+  }
+  return undefined;
+}
+
+/** What {@link flowCommand} parses to. */
+export type FlowCommand = InferValue<typeof flowCommand>;
+
+/**
+ * Runs a parsed `ringo flow …` command; resolves with the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await dispatchFlow({ action: "init", dir: "flows", force: false });
+ * ```
+ */
+export function dispatchFlow(parsed: FlowCommand): Promise<number> {
+  switch (parsed.action) {
+    case "run":
+      return runFlow({
+        paths: [...parsed.paths],
+        scenario: [...parsed.scenario],
+        tag: splitList(parsed.tag),
+        excludeTag: splitList(parsed.excludeTag),
+        envFile: parsed.envFile,
+        timeout: parsed.timeout,
+        bail: parsed.bail,
+        logs: parsed.logs,
+        json: parsed.json,
+        junit: parsed.junit,
+        saveAudio: parsed.saveAudio.at(-1),
+        pcap: parsed.pcap,
+        quiet: parsed.quiet,
+        verbose: parsed.verbose,
+        color: parsed.noColor ? false : undefined,
+        ...grantsOf(parsed),
+      });
+    case "check":
+      return checkFlow({
+        paths: [...parsed.paths],
+        envFile: parsed.envFile,
+        json: parsed.json,
+        quiet: parsed.quiet,
+        color: parsed.noColor ? false : undefined,
+        ...grantsOf(parsed),
+      });
+    case "init":
+      return initFlow({ dir: parsed.dir, force: parsed.force });
+  }
+}
+
+/**
+ * `--allow-read` and friends: comma-separated values, repeatable; a value
+ * of `*` (what a bare `--allow-read` becomes) grants everything.
+ */
+function grantsOf(parsed: {
+  allowRead: readonly string[];
+  allowNet: readonly string[];
+  allowEnv: readonly string[];
+}) {
+  const grant = (values: readonly string[]) => {
+    const list = splitList(values);
+    if (list.includes("*")) return true;
+    return list.length > 0 ? list : undefined;
+  };
+  return {
+    allowRead: grant(parsed.allowRead),
+    allowNet: grant(parsed.allowNet),
+    allowEnv: grant(parsed.allowEnv),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * `ringo`: parses the command line and hands it to the tool it names.
+ *
+ * @module
+ */
+import { dispatchFlow } from "./cli/flow.ts";
+import { notYetAvailable } from "./cli/later.ts";
+import { parseCommandLine } from "./cli/program.ts";
+
+if (import.meta.main) {
+  const command = parseCommandLine(Deno.args);
+  const code = "action" in command ? await dispatchFlow(command) : await notYetAvailable(command);
+  Deno.exit(code);
+}
