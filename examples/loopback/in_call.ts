@@ -14,7 +14,9 @@ setup(async (): Promise<Pair> => {
   await a.dial(b);
   await until(() => expect(b.state).toBe(State.Ringing));
   await b.accept();
+  // A sees the 200 OK before B sees the ACK: wait for both ends.
   await until(() => expect(a.state).toBe(State.Established));
+  await until(() => expect(b.state).toBe(State.Established));
   return { a, b };
 });
 

@@ -9,7 +9,9 @@ const c = await agent("C");
 await a.dial(b);
 await until(() => expect(b.state).toBe(State.Ringing), "15s");
 await b.accept();
+// A sees the 200 OK before B sees the ACK: wait for both ends.
 await until(() => expect(a.state).toBe(State.Established));
+await until(() => expect(b.state).toBe(State.Established));
 
 await b.transfer(c);
 await until(() => expect(c.state).toBe(State.Ringing), "10s");

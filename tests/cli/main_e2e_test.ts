@@ -1,0 +1,108 @@
+/**
+ * `ringo` as a user runs it: help, version, completions, usage errors and
+ * the tools that are not there yet.
+ */
+import { assertEquals, assertMatch } from "../assert.ts";
+import { REPO } from "../flow/e2e.ts";
+
+const manifest = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
+
+async function ringo(...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--unstable-kv", "--unstable-worker-options", "-A", `${REPO}/main.ts`, ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("ringo --version prints the version of deno.json", async () => {
+  const run = await ringo("--version");
+  assertEquals(run.code, 0);
+  assertEquals(run.stdout.trim(), manifest.version);
+});
+
+Deno.test("ringo --help lists the three tools and completions", async () => {
+  for (const args of [["--help"], []]) {
+    const run = await ringo(...args);
+    assertEquals(run.code, 0, run.stderr);
+    for (const name of ["phone", "control", "flow", "completions"]) {
+      assertMatch(run.stdout, new RegExp(`^\\s+${name}\\s`, "m"));
+    }
+  }
+});
+
+Deno.test("ringo flow run --help documents every flag of the runner", async () => {
+  const run = await ringo("flow", "run", "--help");
+  assertEquals(run.code, 0);
+  for (
+    const flag of [
+      "--scenario",
+      "--tag",
+      "--exclude-tag",
+      "--env-file",
+      "--timeout",
+      "--bail",
+      "--logs",
+      "--json",
+      "--junit",
+      "-q",
+      "-v",
+      "--no-color",
+      "--save-audio",
+      "--pcap",
+      "--allow-read",
+      "--allow-net",
+      "--allow-env",
+    ]
+  ) assertMatch(run.stdout, new RegExp(`(^|\\s)${flag}[\\s,]`, "m"), flag);
+});
+
+Deno.test("a mistyped flag exits 2 and suggests the right one", async () => {
+  const run = await ringo("flow", "run", "--tagg", "smoke", "examples/loopback");
+  assertEquals(run.code, 2);
+  assertMatch(run.stderr, /"--tagg"/);
+  assertMatch(run.stderr, /Did you mean[^\n]*`--tag`/);
+});
+
+Deno.test("an unknown command exits 2", async () => {
+  const run = await ringo("flwo");
+  assertEquals(run.code, 2);
+  assertMatch(run.stderr, /flwo/);
+});
+
+Deno.test("phone and control say plainly that they are not available yet", async () => {
+  for (const tool of ["phone", "control"]) {
+    const run = await ringo(tool);
+    assertEquals(run.code, 1);
+    assertMatch(run.stderr, new RegExp(`ringo ${tool} is not yet available`));
+  }
+});
+
+Deno.test("completions are generated for bash, zsh and fish and parse in their shell", async (t) => {
+  for (const shell of ["bash", "zsh", "fish"]) {
+    await t.step(shell, async () => {
+      const run = await ringo("completions", shell);
+      assertEquals(run.code, 0, run.stderr);
+      assertMatch(run.stdout, /ringo/);
+      if (shell !== "bash") return;
+      // bash is always there: the script must at least parse.
+      const dir = await Deno.makeTempDir();
+      try {
+        await Deno.writeTextFile(`${dir}/ringo.bash`, run.stdout);
+        const check = await new Deno.Command("bash", { args: ["-n", `${dir}/ringo.bash`] })
+          .output();
+        assertEquals(check.code, 0, new TextDecoder().decode(check.stderr));
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
+});
+
+Deno.test("ringo flow run on the bundled examples passes with no PBX", async () => {
+  const run = await ringo("flow", "run", "examples/loopback", "--no-color");
+  assertEquals(run.code, 0, run.stdout + run.stderr);
+  assertMatch(run.stdout, /^\d+ passed, 0 failed, 0 skipped$/m);
+});
