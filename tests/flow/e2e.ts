@@ -13,18 +13,7 @@ export const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "
 export const DENO_FLAGS = ["run", "--unstable-kv", "--unstable-worker-options", "-A"];
 
 /** The ringo entry and the arguments before `run|check|init`. */
-const ENTRY = await entry();
-
-async function entry(): Promise<string[]> {
-  try {
-    const cli = await Deno.readTextFile(join(REPO, "cli/flow.ts"));
-    await Deno.stat(join(REPO, "main.ts"));
-    if (cli.includes("../flow/cli.ts")) return [join(REPO, "main.ts"), "flow"];
-  } catch {
-    // main.ts does not dispatch `flow` yet
-  }
-  return [join(REPO, "tests/flow/fixtures/flow_entry.ts")];
-}
+const ENTRY = [join(REPO, "main.ts"), "flow"];
 
 /** What a finished run printed and returned. */
 export interface RunResult {
