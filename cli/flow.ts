@@ -30,15 +30,13 @@ const envFile = optional(option("--env-file", string({ metavar: "FILE" }), {
 const grants = {
   allowRead: multiple(option("--allow-read", string({ metavar: "PATHS" }), {
     description:
-      message`Let scenarios read these paths too (--allow-read=PATHS, comma-separated; alone: everything).`,
+      message`Let scenarios read these paths too (comma-separated; without PATHS: everything).`,
   })),
   allowNet: multiple(option("--allow-net", string({ metavar: "HOSTS" }), {
-    description:
-      message`Let scenarios open connections to these hosts (--allow-net=HOSTS; alone: any).`,
+    description: message`Let scenarios open connections to these hosts (without HOSTS: any).`,
   })),
   allowEnv: multiple(option("--allow-env", string({ metavar: "NAMES" }), {
-    description:
-      message`Let scenarios read these environment variables (--allow-env=NAMES; alone: all).`,
+    description: message`Let scenarios read these environment variables (without NAMES: all).`,
   })),
 };
 
@@ -91,7 +89,7 @@ export const runCommand = command(
     })),
     saveAudio: multiple(option("--save-audio", string({ metavar: "DIR" }), {
       description:
-        message`Keep each agent's sent and received audio as WAV files below DIR (--save-audio=DIR; alone: ${DEFAULT_AUDIO_DIR}).`,
+        message`Keep each agent's sent and received audio as WAV files below DIR (without DIR: ${DEFAULT_AUDIO_DIR}).`,
     })),
     pcap: optional(option("--pcap", string({ metavar: "PATH" }), {
       description:

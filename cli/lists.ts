@@ -18,15 +18,18 @@ export function splitList(values: readonly string[]): string[] {
 }
 
 /**
- * Gives flags that take an optional value (`--save-audio[=DIR]`, and the
- * deno-like `--allow-read[=PATHS]`) their value when they stand alone, so
- * the parser, which wants a value for every option, sees one. A value must
- * be attached with `=` for these flags.
+ * Gives flags whose value is optional (`--save-audio [DIR]`, and the
+ * deno-like `--allow-read [PATHS]`) their default value when they stand
+ * alone — last, or followed by another flag — so that the parser, which
+ * wants a value for every option, sees one. Otherwise the next argument is
+ * the flag's value, as with Python's `nargs="?"`.
  *
  * @example
  * ```ts
- * withBareFlagValues(["run", "--save-audio", "x.ts"], { "--save-audio": "ringo-audio" });
- * // ["run", "--save-audio=ringo-audio", "x.ts"]
+ * withBareFlagValues(["run", "x.ts", "--save-audio", "-q"], { "--save-audio": "ringo-audio" });
+ * // ["run", "x.ts", "--save-audio=ringo-audio", "-q"]
+ * withBareFlagValues(["run", "--save-audio", "out", "x.ts"], { "--save-audio": "ringo-audio" });
+ * // unchanged: "out" is the folder
  * ```
  */
 export function withBareFlagValues(
@@ -39,7 +42,9 @@ export function withBareFlagValues(
       out.push(...args.slice(index));
       break;
     }
-    out.push(Object.hasOwn(defaults, arg) ? `${arg}=${defaults[arg]}` : arg);
+    const next = args[index + 1];
+    const alone = next === undefined || next.startsWith("-");
+    out.push(Object.hasOwn(defaults, arg) && alone ? `${arg}=${defaults[arg]}` : arg);
   }
   return out;
 }

@@ -6,11 +6,18 @@ Deno.test("splitList joins repeated, comma-separated values and drops empty item
   assertEquals(splitList([]), []);
 });
 
-Deno.test("withBareFlagValues gives lone flags their default and leaves attached values alone", () => {
+Deno.test("withBareFlagValues gives a lone flag its default and otherwise takes the next argument", () => {
   const defaults = { "--save-audio": "ringo-audio", "--allow-net": "*" };
   assertEquals(
-    withBareFlagValues(["run", "--save-audio", "x.ts", "--allow-net=127.0.0.1:80"], defaults),
-    ["run", "--save-audio=ringo-audio", "x.ts", "--allow-net=127.0.0.1:80"],
+    withBareFlagValues(["run", "x.ts", "--save-audio", "--allow-net"], defaults),
+    ["run", "x.ts", "--save-audio=ringo-audio", "--allow-net=*"],
+  );
+  assertEquals(
+    withBareFlagValues(
+      ["run", "--save-audio", "out", "--allow-net=127.0.0.1:80", "x.ts"],
+      defaults,
+    ),
+    ["run", "--save-audio", "out", "--allow-net=127.0.0.1:80", "x.ts"],
   );
   assertEquals(
     withBareFlagValues(["run", "--", "--save-audio"], defaults),
