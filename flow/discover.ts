@@ -1,6 +1,8 @@
 /**
  * Which files a run loads: files named on the command line as they are,
- * and in folders every `*.ts` (recursively) that imports `@ringo/flow`.
+ * and in folders every `*.ts` (recursively) that imports `@ringo/flow`,
+ * except helper modules whose names start with `_` (shared code of the
+ * scenarios beside them, e.g. `_accounts.ts`).
  *
  * @module
  */
@@ -103,7 +105,8 @@ async function scenarioFilesIn(dir: string): Promise<string[]> {
 }
 
 function isScenarioName(name: string): boolean {
-  return /\.(ts|mts)$/.test(name) && !name.endsWith(".d.ts") && !/[._]test\.m?ts$/.test(name);
+  return /\.(ts|mts)$/.test(name) && !name.startsWith("_") && !name.endsWith(".d.ts") &&
+    !/[._]test\.m?ts$/.test(name);
 }
 
 async function importsFlow(path: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { discoverScenarios, DiscoveryError, displayPath } from "../../flow/discover.ts";
 
-Deno.test("folders yield the .ts files that import @ringo/flow, sorted, recursively", async () => {
+Deno.test("folders yield the .ts files that import @ringo/flow, sorted, recursively, without _helpers", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ringo-discover-test-" });
   try {
     const write = async (name: string, text: string) => {
@@ -15,6 +15,7 @@ Deno.test("folders yield the .ts files that import @ringo/flow, sorted, recursiv
     await write("helper.ts", "export const x = 1;\n");
     await write("lib/util.ts", "export const y = 2;\n");
     await write("a_test.ts", 'import "@ringo/flow";\n');
+    await write("_accounts.ts", 'import { env } from "@ringo/flow";\n');
     await write("node_modules/d.ts", 'import "@ringo/flow";\n');
     await write(".hidden/e.ts", 'import "@ringo/flow";\n');
     const files = await discoverScenarios([dir], dir);
