@@ -5,6 +5,7 @@
  * @module
  */
 import { benchEngine } from "./engine.ts";
+import { benchFlow } from "./flow.ts";
 
 const runsFlag = Deno.args.indexOf("--runs");
 const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 15;
@@ -17,3 +18,4 @@ console.log(
   `ringo bench — ${runs} runs each, medians; ${navigator.hardwareConcurrency} CPUs, ${Deno.build.target}`,
 );
 await benchEngine(runs);
+await benchFlow(runs);

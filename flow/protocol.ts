@@ -71,6 +71,11 @@ export interface AgentView {
   messageWaiting?: { waiting: boolean; newMessages?: number; oldMessages?: number };
   /** False once the agent's baresip process has ended. */
   alive: boolean;
+  /**
+   * When the host saw the change this view shows, in milliseconds since the
+   * epoch with sub-millisecond precision (`performance.timeOrigin + performance.now()`).
+   */
+  changedAt: number;
 }
 
 /** What `agent()` learns once the host started the agent. */

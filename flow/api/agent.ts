@@ -60,6 +60,8 @@ export interface AgentDescription {
   calls: CallView[];
   lastClose?: AgentView["lastClose"];
   dtmfReceived: string;
+  /** When the runner saw the latest change of this agent (ms since the epoch, sub-ms precision). */
+  changedAt: number;
 }
 
 /**
@@ -215,6 +217,7 @@ export class Agent {
       calls: view.calls,
       ...(view.lastClose ? { lastClose: view.lastClose } : {}),
       dtmfReceived: view.dtmfReceived,
+      changedAt: view.changedAt,
     };
   }
 

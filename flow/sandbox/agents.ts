@@ -192,6 +192,7 @@ export function viewOf(agent: CoreAgent): AgentView {
     dtmfReceived: s.dtmfReceived,
     ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
     alive: agent.alive,
+    changedAt: performance.timeOrigin + performance.now(),
   };
 }
 
