@@ -41,7 +41,11 @@ export interface AgentOptions {
   name: string;
   /** The SIP account; without one the agent is a loopback agent on 127.0.0.1 with no registrar. */
   account?: AccountSettings;
-  /** Register right away with the account's regint (default: only on `register()`). */
+  /**
+   * Register right after start with the account's regint (default: only on
+   * `register()`). `start` resolves once the REGISTER is sent; `registered`
+   * turns true on the registrar's answer.
+   */
   registerOnStart?: boolean;
   /** Keep the SIP trace in the log (`baresip -s`). */
   sipTrace?: boolean;
@@ -165,7 +169,14 @@ export class Agent extends EventTarget implements AsyncDisposable {
           process,
           configDir,
         });
-        if (options.registerOnStart && given) agent.#update(registrationStarted(agent.#snapshot));
+        // Registered only now that ringo listens: a REGISTER_OK sent while
+        // baresip starts (before ctrl_tcp is connected) would be lost.
+        if (options.registerOnStart && given) {
+          await agent.register().catch(async (error) => {
+            await agent.stop();
+            throw error;
+          });
+        }
         return agent;
       } catch (error) {
         releaseAgentPorts(ports);
@@ -527,9 +538,9 @@ async function writeAgentFiles(
     recordDir: options.recordDir,
     extraModules,
   });
-  const regint = options.registerOnStart && options.account ? account.regint || DEFAULT_REGINT : 0;
   await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
-  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint }) + "\n", {
+  // regint 0: baresip never registers by itself (see `registerOnStart` in Agent.start).
+  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint: 0 }) + "\n", {
     mode: 0o600,
   });
   await Deno.writeTextFile(`${dir}/contacts`, "", { mode: 0o600 });

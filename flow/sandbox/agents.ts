@@ -97,12 +97,10 @@ export class AgentPool {
       : undefined;
     if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
     const registers = account !== undefined && account.regint !== 0;
-    // Not `registerOnStart`: a REGISTER_OK that arrives before the core Agent
-    // listens is lost (the snapshot stays "registering"); register() records
-    // the registration before sending, so nothing is missed.
     const agent = await CoreAgent.start({
       name,
       account,
+      registerOnStart: registers,
       recordDir,
     });
     if (this.#closed) {
@@ -118,10 +116,7 @@ export class AgentPool {
       scenarioId,
       detach: () => agent.removeEventListener("change", onChange),
     });
-    if (registers) {
-      await agent.register();
-      await this.#awaitRegistration(agent);
-    }
+    if (registers) await this.#awaitRegistration(agent);
     return {
       handle,
       name,

@@ -27,6 +27,20 @@ Deno.test("agents registered at a real kamailio", async (t) => {
     assertEquals(alice.snapshot.registration.statusCode, 200);
   });
 
+  await t.step("registerOnStart: registered becomes true", async () => {
+    for (let i = 0; i < 5; i++) {
+      await using alice = await Agent.start({
+        name: "alice",
+        account: account("alice"),
+        registerOnStart: true,
+      });
+      assertEquals(alice.snapshot.registration.state === "unregistered", false);
+      await alice.waitFor((s) => s.registration.state === "registered", {
+        description: "REGISTER_OK",
+      });
+    }
+  });
+
   await t.step("a wrong password gives a registration failure with the SIP status", async () => {
     await using alice = await Agent.start({
       name: "alice",
