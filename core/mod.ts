@@ -19,3 +19,5 @@ export * from "./ports.ts";
 export * from "./process.ts";
 export * from "./shutdown.ts";
 export * from "./version.ts";
+export * from "./sip_headers.ts";
+export * from "./sip_trace.ts";
