@@ -20,6 +20,7 @@
  *
  * @module
  */
+import type { NetEvent } from "./net/wire.ts";
 
 /** Call states, with the engine's string values. */
 export const State = {
@@ -125,7 +126,18 @@ export interface DeclaredScenario {
 export type HostMethod =
   | "agent.start"
   | "agent.verb"
-  | "env.load";
+  | "env.load"
+  /** HTTP, mock servers and WebSockets: performed by the host (flow/net/). */
+  | "net.http"
+  | "net.mock.start"
+  | "net.mock.route"
+  | "net.mock.reply"
+  | "net.mock.stop"
+  | "net.mock.ws.send"
+  | "net.mock.ws.close"
+  | "net.ws.open"
+  | "net.ws.send"
+  | "net.ws.close";
 
 /** Host → worker. */
 export type HostMessage =
@@ -145,7 +157,9 @@ export type HostMessage =
   | { type: "abort"; id: string; reason: string }
   | { type: "reply"; callId: number; ok: true; value: unknown }
   | { type: "reply"; callId: number; ok: false; error: WireError }
-  | { type: "agent"; handle: number; view: AgentView };
+  | { type: "agent"; handle: number; view: AgentView }
+  /** A mock server's request or a WebSocket's message, pushed as it happens. */
+  | { type: "net"; event: NetEvent };
 
 /** Worker → host. */
 export type WorkerMessage =

@@ -38,5 +38,34 @@ export {
   teardown,
 } from "./suite.ts";
 export { FlowError } from "./errors.ts";
+export {
+  type HeadersInit as HttpHeaders,
+  http,
+  type HttpBody,
+  type HttpOptions,
+  HttpResponse,
+} from "./http.ts";
+export {
+  jsonResponse,
+  MockRequest,
+  type MockResponse,
+  MockServer,
+  mockServer,
+  type MockServerOptions,
+  MockSocket,
+  type MockSocketHandler,
+  type PathPattern,
+  regex,
+  type RegexPath,
+  type Responder,
+  textResponse,
+} from "./mock.ts";
+export {
+  type MessagePredicate,
+  websocket,
+  WebSocketConnection,
+  type WebSocketOptions,
+  WsMessage,
+} from "./websocket.ts";
 export { AssertionError, expect, labelled, type Matchers } from "../expect.ts";
 export { type CallView, type PeerView, State } from "../protocol.ts";

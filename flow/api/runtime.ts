@@ -23,6 +23,7 @@ import type {
   HostMethod,
   WorkerMessage,
 } from "../protocol.ts";
+import { type NetEvent, netEventOwner } from "../net/wire.ts";
 
 /** One scenario registered with `scenario()` (or `scenario.each`). */
 export interface RegisteredScenario extends DeclaredScenario {
@@ -102,6 +103,8 @@ export class Runtime {
   readonly #envChannel: SharedArrayBuffer;
   readonly #calls = new Map<number, PendingCall>();
   readonly #changes = new EventTarget();
+  /** Receivers of network events by owner (`mock:<id>`, `ws:<id>`), see {@link attachNet}. */
+  readonly #net = new Map<string, (event: NetEvent) => void>();
   readonly #captures: AssertionReport[][] = [];
   #nextCall = 1;
   #running?: Running;
@@ -198,6 +201,8 @@ export class Runtime {
     // The scenario's agents are stopped now; the next scenario starts with none.
     this.views.clear();
     this.names.clear();
+    // So are its mock servers and sockets.
+    this.#net.clear();
     for (const [id, call] of this.#calls) {
       this.#calls.delete(id);
       call.reject(
@@ -251,8 +256,28 @@ export class Runtime {
     });
   }
 
-  /** Handles a host message meant for the runtime (replies and agent states). */
+  /**
+   * Routes the host's network events for `owner` (`mock:<id>`, `ws:<id>`)
+   * to `receive` until the returned function is called or the scenario
+   * ends. Each event also wakes `until`.
+   */
+  attachNet(owner: string, receive: (event: NetEvent) => void): () => void {
+    this.#net.set(owner, receive);
+    return () => {
+      if (this.#net.get(owner) === receive) this.#net.delete(owner);
+    };
+  }
+
+  /** Handles a host message meant for the runtime (replies, agent states, network events). */
   receive(message: HostMessage): void {
+    if (message.type === "net") {
+      const receiver = this.#net.get(netEventOwner(message.event));
+      if (!receiver) return;
+      receiver(message.event);
+      this.version++;
+      this.#changes.dispatchEvent(new Event("change"));
+      return;
+    }
     if (message.type === "agent") {
       // Only agents this scenario knows (`agent()` resolved); the reply carries the latest state.
       if (!this.names.has(message.handle)) return;

@@ -19,6 +19,7 @@ import {
   type WireFailure,
   type WorkerMessage,
 } from "../protocol.ts";
+import { NetRegistry } from "../net/registry.ts";
 import { AgentPool } from "./agents.ts";
 import { isReadable, readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
 
@@ -80,6 +81,8 @@ export class ScenarioWorker {
   readonly #worker: Worker;
   readonly #envChannel = createEnvChannel();
   readonly #pool: AgentPool;
+  /** HTTP requests, mock servers and WebSockets of the scenarios (flow/net/). */
+  readonly #net: NetRegistry;
   readonly #readable: string[];
   readonly #runs = new Map<string, (done: Extract<WorkerMessage, { type: "done" }>) => void>();
   /** Re-arms a running scenario's backstop when its teardown starts. */
@@ -98,6 +101,11 @@ export class ScenarioWorker {
     this.#pool = new AgentPool({
       push: (handle, view) => this.#post({ type: "agent", handle, view }),
       saveAudioDir: options.saveAudioDir,
+    });
+    this.#net = new NetRegistry({
+      push: (event) => this.#post({ type: "net", event }),
+      log: (scenarioId, message, level) =>
+        this.#options.onMessage?.({ type: "log", scenarioId, message, level }),
     });
     this.#worker = new Worker(WORKER_URL, {
       type: "module",
@@ -167,7 +175,7 @@ export class ScenarioWorker {
   /** Stops every agent and terminates the Worker. */
   async close(): Promise<void> {
     this.#terminate();
-    await this.#pool.releaseAll();
+    await Promise.all([this.#pool.releaseAll(), this.#net.releaseAll()]);
   }
 
   #implicitDone?: Promise<Extract<WorkerMessage, { type: "done" }> | LoadResult>;
@@ -256,7 +264,7 @@ export class ScenarioWorker {
   }
 
   async #finish(id: string, outcome: Omit<ScenarioOutcome, "logs">): Promise<ScenarioOutcome> {
-    const logs = await this.#pool.release(id);
+    const [logs] = await Promise.all([this.#pool.release(id), this.#net.release(id)]);
     return { ...outcome, logs };
   }
 
@@ -314,6 +322,7 @@ export class ScenarioWorker {
   }
 
   async #perform(scenarioId: string, method: string, params: unknown[]): Promise<unknown> {
+    if (NetRegistry.handles(method)) return await this.#net.perform(scenarioId, method, params);
     switch (method) {
       case "agent.start": {
         if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
