@@ -38,13 +38,7 @@ export {
   teardown,
 } from "./suite.ts";
 export { FlowError } from "./errors.ts";
-export {
-  type HeadersInit as HttpHeaders,
-  http,
-  type HttpBody,
-  type HttpOptions,
-  HttpResponse,
-} from "./http.ts";
+export { http, type HttpBody, type HttpHeaders, type HttpOptions, HttpResponse } from "./http.ts";
 export {
   jsonResponse,
   MockRequest,
