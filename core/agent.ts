@@ -31,9 +31,11 @@ import { Capabilities, parseHelp } from "./capabilities.ts";
 import { renderAgentConfig } from "./config.ts";
 import { AgentError, BaresipError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
+import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts";
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+import type { SipMessage } from "./sip_trace.ts";
 
 /** Options of {@link Agent.start}. */
 export interface AgentOptions {
@@ -47,7 +49,11 @@ export interface AgentOptions {
    * turns true on the registrar's answer.
    */
   registerOnStart?: boolean;
-  /** Keep the SIP trace in the log (`baresip -s`). */
+  /**
+   * Run baresip with its SIP trace (`baresip -s`): the log shows every SIP
+   * message, {@link Agent.sipMessages} keeps them and
+   * {@link Agent.receivedInvite} finds the INVITE of an incoming call.
+   */
   sipTrace?: boolean;
   /** Dump each call's sent and received audio as WAV files into this folder. */
   recordDir?: string;
@@ -70,6 +76,8 @@ export interface WaitOptions {
 }
 
 const START_ATTEMPTS = 3;
+/** Received INVITEs kept per agent for `receivedInvite`. */
+const MAX_KEPT_INVITES = 64;
 
 /**
  * One SIP user agent. Read its state from the getters (synchronous
@@ -97,6 +105,11 @@ export class Agent extends EventTarget implements AsyncDisposable {
   readonly #configDir: string;
   readonly #commandTimeoutMs: number;
   #snapshot: AgentSnapshot = initialSnapshot();
+  /** Received INVITEs (the first of each Call-ID), newest last, bounded. */
+  readonly #invites = new Map<string, SipMessage>();
+  #lastIncomingCallId?: string;
+  /** Custom header names added with `uaaddheader` for the last call, to remove before the next. */
+  #addedHeaders: string[] = [];
   #stopped?: Promise<void>;
 
   private constructor(init: {
@@ -127,6 +140,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
       (e) => this.dispatchEvent(new CustomEvent("message", { detail: (e as CustomEvent).detail })),
     );
     init.process.exited.then((info) => this.#onExit(info));
+    init.process.log.onSipMessage((m) => this.#onSipMessage(m));
   }
 
   /**
@@ -156,6 +170,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
           configDir,
           ctrlPort: ports.ctrl,
           sipTrace: options.sipTrace,
+          localSipPorts: [ports.sip, ports.sip + 1],
           readyTimeoutMs: options.readyTimeoutMs,
         });
         const help = await process.ctrl.command("help").catch(() => "");
@@ -218,6 +233,20 @@ export class Agent extends EventTarget implements AsyncDisposable {
     return this.#process.log;
   }
 
+  /** The SIP messages of the trace so far, oldest first (empty without `sipTrace`). */
+  get sipMessages(): readonly SipMessage[] {
+    return this.#process.log.sipMessages();
+  }
+
+  /**
+   * The INVITE this agent received for call `callId` (baresip's id of an
+   * incoming call is its SIP Call-ID); by default the current or last
+   * incoming call's. Needs `sipTrace`.
+   */
+  receivedInvite(callId = this.#incomingCallId()): SipMessage | undefined {
+    return callId === undefined ? undefined : this.#invites.get(callId);
+  }
+
   /** True while the baresip process runs. */
   get alive(): boolean {
     return this.#process.exitInfo === undefined;
@@ -263,6 +292,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
     // Recorded before sending: baresip's first events may beat its answer.
     this.#update(dialStarted(this.#snapshot, uri, Date.now()));
     try {
+      await this.#setCallHeaders();
       await this.command("dial", uri);
     } catch (error) {
       this.#update(dialFailed(this.#snapshot, uri));
@@ -445,6 +475,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   }
 
   #onEvent(event: BaresipEvent): void {
+    if (event.type === "CALL_INCOMING" && event.callId) this.#lastIncomingCallId = event.callId;
     this.dispatchEvent(new CustomEvent("event", { detail: event }));
     this.#update(applyEvent(this.#snapshot, event, Date.now()));
   }
@@ -453,6 +484,41 @@ export class Agent extends EventTarget implements AsyncDisposable {
     this.dispatchEvent(new CustomEvent("exit", { detail: info }));
     this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot }));
     void info;
+  }
+
+  #onSipMessage(message: SipMessage): void {
+    this.dispatchEvent(new CustomEvent("sip", { detail: message }));
+    const id = message.callId;
+    if (message.direction !== "received" || message.method !== "INVITE" || !id) return;
+    if (this.#invites.has(id)) return; // a re-INVITE or a retransmission
+    this.#invites.set(id, message);
+    if (this.#invites.size > MAX_KEPT_INVITES) {
+      this.#invites.delete(this.#invites.keys().next().value!);
+    }
+    // The INVITE may be parsed after CALL_INCOMING: tell listeners it is there now.
+    this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot }));
+  }
+
+  #incomingCallId(): string | undefined {
+    const incoming = this.#snapshot.calls.findLast((c) => c.direction === "incoming");
+    return incoming?.id ?? this.#lastIncomingCallId;
+  }
+
+  /**
+   * baresip ≥ 2.0: replaces the user agent's custom headers with this
+   * call's (templates expanded, one fresh `${uuid}` per INVITE).
+   */
+  async #setCallHeaders(): Promise<void> {
+    const headers = headerList(this.account.headers);
+    if (headers.length === 0 && this.#addedHeaders.length === 0) return;
+    this.capabilities.require("custom-headers");
+    // `uarmheader` removes one header of that name in some versions, all in others.
+    for (const name of this.#addedHeaders) await this.command("uarmheader", `${name} 0`);
+    this.#addedHeaders = [];
+    for (const [name, value] of expandHeaderTemplates(headers)) {
+      await this.command("uaaddheader", uaAddHeaderParams(name, value));
+      this.#addedHeaders.push(name);
+    }
   }
 
   #update(next: AgentSnapshot): void {

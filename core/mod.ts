@@ -21,3 +21,4 @@ export * from "./shutdown.ts";
 export * from "./version.ts";
 export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
+export * from "./headers_template.ts";

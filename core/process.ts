@@ -7,7 +7,7 @@
 import type { BaresipInstall } from "./baresip.ts";
 import { CtrlTcpClient } from "./ctrl_tcp.ts";
 import { BaresipError } from "./errors.ts";
-import { LogBuffer } from "./log_buffer.ts";
+import { LogBuffer, type OutputStream } from "./log_buffer.ts";
 import { track } from "./shutdown.ts";
 
 /** How a baresip process ended. */
@@ -25,8 +25,10 @@ export interface BaresipProcessOptions {
   configDir: string;
   /** ctrl_tcp port written in the config. */
   ctrlPort: number;
-  /** Print every SIP message into the log (`baresip -s`). */
+  /** Print every SIP message into the log (`baresip -s`); the log then parses them. */
   sipTrace?: boolean;
+  /** The agent's own SIP ports, to tell sent from received messages in the trace. */
+  localSipPorts?: number[];
   /** Longest wait for readiness; default 10 s. */
   readyTimeoutMs?: number;
   /** Lines of output to keep; default 5000. */
@@ -81,7 +83,9 @@ export class BaresipProcess {
    * message carries its exit status and the last lines of its log.
    */
   static async start(options: BaresipProcessOptions): Promise<BaresipProcess> {
-    const log = new LogBuffer(options.logLines);
+    const log = new LogBuffer(options.logLines, {
+      sipTrace: options.sipTrace ? { localPorts: options.localSipPorts } : undefined,
+    });
     const args = ["-f", options.configDir, ...(options.sipTrace ? ["-s"] : [])];
     const command = setpriv
       ? new Deno.Command(setpriv, {
@@ -100,7 +104,10 @@ export class BaresipProcess {
         },
       );
     }
-    const outputDone = Promise.all([pipeInto(child.stdout, log), pipeInto(child.stderr, log)]);
+    const outputDone = Promise.all([
+      pipeInto(child.stdout, log, "stdout"),
+      pipeInto(child.stderr, log, "stderr"),
+    ]);
     const exited = child.status.then(async (status) => {
       await outputDone;
       log.flush();
@@ -190,9 +197,13 @@ export function describeExit(info: ExitInfo): string {
 
 const stdio = { stdin: "null", stdout: "piped", stderr: "piped" } as const;
 
-async function pipeInto(stream: ReadableStream<Uint8Array>, log: LogBuffer): Promise<void> {
+async function pipeInto(
+  stream: ReadableStream<Uint8Array>,
+  log: LogBuffer,
+  name: OutputStream,
+): Promise<void> {
   try {
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) log.push(text);
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) log.push(text, name);
   } catch {
     // the stream ends with the process
   }

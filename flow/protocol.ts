@@ -73,6 +73,11 @@ export interface AgentView {
   /** False once the agent's baresip process has ended. */
   alive: boolean;
   /**
+   * The headers of the INVITE received for the current or last incoming
+   * call, in order, compact names expanded (`f` → `From`).
+   */
+  invite?: { callId: string; headers: Array<[string, string]> };
+  /**
    * When the host saw the change this view shows, in milliseconds since the
    * epoch with sub-millisecond precision (`performance.timeOrigin + performance.now()`).
    */

@@ -16,6 +16,7 @@ import {
   State,
 } from "../protocol.ts";
 import { FlowError } from "./errors.ts";
+import { findHeader, headerRecord } from "./headers.ts";
 import { type Runtime, runtime } from "./runtime.ts";
 
 /** A duration: `"500ms"`, `"10s"`, `"2m"`, or a number of seconds. */
@@ -190,16 +191,29 @@ export class Agent {
   }
 
   /**
-   * A header of the received INVITE of the current call. Not available yet:
-   * the engine does not capture incoming headers, so this is `undefined`.
+   * A header of the INVITE this agent received for its current (or last)
+   * incoming call: the name is case-insensitive and may be a compact form
+   * (`f`, `t`, `i`, `m`, …); a header that appears more than once gives its
+   * values joined with `", "`. `undefined` when the INVITE had no such
+   * header, or before an incoming call.
+   *
+   * @example
+   * ```ts
+   * await until(() => expect(b.state).toBe(State.Ringing));
+   * expect(b.header("X-Customer-Id")).toBe("42");
+   * ```
    */
   header(name: string): string | undefined {
-    return this.#read(`header ${name}`, undefined);
+    return this.#read(`header ${name}`, findHeader(this.#view.invite?.headers ?? [], name));
   }
 
-  /** Headers of the received INVITE; `{}` until the engine captures them (see {@link header}). */
+  /**
+   * Every header of that INVITE (see {@link header}): keyed by full name
+   * (`From`, not `f`) as first spelled, repeats joined with `", "`; `{}`
+   * before an incoming call.
+   */
   headers(): Record<string, string> {
-    return {};
+    return this.#read("headers", headerRecord(this.#view.invite?.headers ?? []));
   }
 
   /** The agent in one plain object, for logs. */

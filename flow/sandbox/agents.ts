@@ -13,6 +13,7 @@ import {
   type AgentSnapshot,
   type CallState,
   formatVersion,
+  fullHeaderName,
 } from "../../core/mod.ts";
 import { type AgentInfo, type AgentView, State } from "../protocol.ts";
 
@@ -102,6 +103,8 @@ export class AgentPool {
       account,
       registerOnStart: registers,
       recordDir,
+      // Always on: header()/headers() read the received INVITE from the trace.
+      sipTrace: true,
     });
     if (this.#closed) {
       // The run ended (Ctrl-C) while this agent was starting.
@@ -188,7 +191,16 @@ export function viewOf(agent: CoreAgent): AgentView {
     ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
     alive: agent.alive,
     changedAt: performance.timeOrigin + performance.now(),
+    ...inviteOf(agent),
   };
+}
+
+/** The received INVITE's headers (full names) of the agent's current or last incoming call. */
+function inviteOf(agent: CoreAgent): Pick<AgentView, "invite"> {
+  const invite = agent.receivedInvite();
+  if (!invite?.callId) return {};
+  const headers = invite.headers.map(([n, v]): [string, string] => [fullHeaderName(n), v]);
+  return { invite: { callId: invite.callId, headers } };
 }
 
 function text(value: unknown, what: string): string {

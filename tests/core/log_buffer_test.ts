@@ -27,4 +27,33 @@ Deno.test("log buffer", async (t) => {
     log.flush();
     assertEquals(log.tail(1), ["partial"]);
   });
+
+  await t.step("keeps stdout and stderr lines apart even when chunks interleave", () => {
+    const log = new LogBuffer();
+    log.push("ua: regis", "stdout");
+    log.push("warning: x\n", "stderr");
+    log.push("tering\n", "stdout");
+    assertEquals(log.tail(2), ["warning: x", "ua: registering"]);
+  });
+
+  await t.step("with the SIP trace on, messages become readable blocks and are kept", () => {
+    const log = new LogBuffer(5000, { sipTrace: { localPorts: [5070], now: () => 0 } });
+    const seen: string[] = [];
+    log.onSipMessage((m) => seen.push(m.startLine));
+    log.push("call: connecting\n\x1b[36;1m#\nUDP 127.0.0.1:5070 -> 127.0.0.1:5080\nOPTIONS sip:b");
+    log.push("@x SIP/2.0\r\nCall-ID: c1\r\nContent-Length: 2\r\n\r\nhi\x1b[;m\ndone\n");
+    assertEquals(seen, ["OPTIONS sip:b@x SIP/2.0"]);
+    assertEquals(log.sipMessages().map((m) => m.direction), ["sent"]);
+    assertEquals(log.text().split("\n"), [
+      "call: connecting",
+      "── SIP sent 00:00:00.000 UDP 127.0.0.1:5070 → 127.0.0.1:5080 ──",
+      "  OPTIONS sip:b@x SIP/2.0",
+      "  Call-ID: c1",
+      "  Content-Length: 2",
+      "",
+      "  hi",
+      "done",
+      "",
+    ]);
+  });
 });

@@ -1,0 +1,140 @@
+/**
+ * The SIP trace of real baresip agents: messages kept per agent with their
+ * direction, and the received INVITE of an incoming call found by Call-ID —
+ * with custom headers sent by a raw UDP peer.
+ */
+import { createSocket } from "node:dgram";
+import { assertEquals } from "../assert.ts";
+import { Agent, headerValue, headerValues, type SipMessage } from "../../core/mod.ts";
+
+Deno.test("an agent keeps its SIP signalling and the INVITE of an incoming call", async (t) => {
+  await using a = await Agent.start({ name: "A", sipTrace: true });
+  await using b = await Agent.start({ name: "B", sipTrace: true });
+
+  await t.step("a loopback call: both ends see INVITE, 180, 200, ACK, BYE, 200", async () => {
+    await a.dial(b.contactUri);
+    const ringing = await b.waitFor((s) => s.calls.some((c) => c.state === "ringing"));
+    await b.accept();
+    await a.waitFor((s) => s.calls.some((c) => c.state === "established"));
+    await b.waitFor((s) => s.calls.some((c) => c.state === "established"));
+    await a.hangup();
+    await b.waitFor((s) => s.calls.length === 0);
+    await a.waitFor((s) => s.calls.length === 0);
+    // The 200 to the BYE may be parsed just after CALL_CLOSED.
+    await sipMessage(a, (m) => m.statusCode === 200 && /BYE/.test(headerValue(m.headers, "CSeq")!));
+
+    const callId = ringing.calls[0].id!;
+    const invite = b.receivedInvite();
+    assertEquals(invite?.callId, callId);
+    assertEquals(b.receivedInvite(callId), invite);
+    assertEquals(invite?.source.port, a.ports.sip);
+    const flow = (agent: Agent) =>
+      agent.sipMessages.filter((m) => m.callId === callId).map((m) =>
+        `${m.direction} ${m.method ?? m.statusCode}`
+      );
+    assertEquals(flow(a), [
+      "sent INVITE",
+      "received 180",
+      "received 200",
+      "sent ACK",
+      "sent BYE",
+      "received 200",
+    ]);
+    assertEquals(flow(b), [
+      "received INVITE",
+      "sent 180",
+      "sent 200",
+      "received ACK",
+      "received BYE",
+      "sent 200",
+    ]);
+    assertEquals(a.receivedInvite(), undefined);
+    assertEquals(b.log.text().includes(`── SIP received `), true);
+  });
+
+  await t.step("custom headers of an INVITE from another peer are found by name", async () => {
+    const socket = createSocket("udp4");
+    await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
+    const port = socket.address().port;
+    const responses: string[] = [];
+    socket.on("message", (data) => responses.push(new TextDecoder().decode(data)));
+    try {
+      const callId = `raw-${crypto.randomUUID()}`;
+      const invite = rawInvite(b.contactUri, port, callId, [
+        ["X-Test", "hello world"],
+        ["X-Multi", "one"],
+        ["x-multi", "two"],
+        ["X-Uuid", "4b1f0c2e-8d7e-4a51-9b7a-0f6c2d3e4f5a"],
+      ]);
+      await new Promise<void>((resolve, reject) =>
+        socket.send(invite, b.ports.sip, "127.0.0.1", (e) => (e ? reject(e) : resolve()))
+      );
+      await b.waitFor((s) => s.calls.some((c) => c.id === callId && c.state === "ringing"), {
+        description: "B rings for the raw INVITE",
+      });
+      const received = b.receivedInvite();
+      assertEquals(received?.callId, callId);
+      assertEquals(headerValue(received!.headers, "x-test"), "hello world");
+      assertEquals(headerValues(received!.headers, "X-MULTI"), ["one", "two"]);
+      assertEquals(headerValue(received!.headers, "f"), `<sip:raw@127.0.0.1:${port}>;tag=r1`);
+      assertEquals(
+        headerValue(received!.headers, "X-Uuid"),
+        "4b1f0c2e-8d7e-4a51-9b7a-0f6c2d3e4f5a",
+      );
+      await b.reject();
+      await b.waitFor((s) => s.calls.length === 0);
+      assertEquals(b.receivedInvite(), received, "the last incoming call's INVITE stays readable");
+      assertEquals(responses.some((r) => r.startsWith("SIP/2.0 486")), true);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+/** Resolves once `agent` has (or gets) a SIP message matching `predicate`. */
+function sipMessage(agent: Agent, predicate: (m: SipMessage) => boolean): Promise<void> {
+  if (agent.sipMessages.some(predicate)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onSip = (e: Event) => {
+      if (!predicate((e as CustomEvent<SipMessage>).detail)) return;
+      agent.removeEventListener("sip", onSip);
+      resolve();
+    };
+    agent.addEventListener("sip", onSip);
+  });
+}
+
+function rawInvite(
+  target: string,
+  port: number,
+  callId: string,
+  extra: Array<[string, string]>,
+): Uint8Array {
+  const sdp = [
+    "v=0",
+    `o=- 1 1 IN IP4 127.0.0.1`,
+    "s=-",
+    "c=IN IP4 127.0.0.1",
+    "t=0 0",
+    `m=audio ${port + 2} RTP/AVP 0`,
+    "a=rtpmap:0 PCMU/8000",
+    "a=sendrecv",
+    "",
+  ].join("\r\n");
+  const lines = [
+    `INVITE ${target} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-${crypto.randomUUID()};rport`,
+    "Max-Forwards: 70",
+    `f: <sip:raw@127.0.0.1:${port}>;tag=r1`,
+    `t: <${target}>`,
+    `i: ${callId}`,
+    "CSeq: 1 INVITE",
+    `m: <sip:raw@127.0.0.1:${port}>`,
+    ...extra.map(([n, v]) => `${n}: ${v}`),
+    "c: application/sdp",
+    `l: ${new TextEncoder().encode(sdp).length}`,
+    "",
+    sdp,
+  ];
+  return new TextEncoder().encode(lines.join("\r\n"));
+}
