@@ -47,10 +47,10 @@ export class MockRoutes {
     const upper = method.toUpperCase();
     let best: { route: CompiledRoute; rank: number } | undefined;
     for (const candidate of this.#routes) {
-      const methodFits = candidate.route.method === "*" || candidate.route.method === upper ||
+      const named = candidate.route.method === upper ||
         (upper === "HEAD" && candidate.route.method === "GET");
-      if (!methodFits || !candidate.test(path)) continue;
-      const rank = (candidate.exact ? 2 : 0) + (candidate.route.method === upper ? 1 : 0);
+      if (!(named || candidate.route.method === "*") || !candidate.test(path)) continue;
+      const rank = (candidate.exact ? 2 : 0) + (named ? 1 : 0);
       if (!best || rank > best.rank) best = { route: candidate, rank };
     }
     return best?.route.route;

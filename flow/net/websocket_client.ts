@@ -96,10 +96,12 @@ export class WebSocketClient {
         clearTimeout(timer);
         markClosed();
         if (!opened) {
-          reject(
-            new NetError(`websocket ${url} failed: ${openFailure(lastError)}`, {
-              hint: "is the server running, and does it take WebSockets on that path?",
-            }),
+          void openFailure(parsed, lastError).then((reason) =>
+            reject(
+              new NetError(`websocket ${url} failed: ${reason}`, {
+                hint: "is the server running, and does it take WebSockets on that path?",
+              }),
+            )
           );
           return;
         }
@@ -135,11 +137,21 @@ export class WebSocketClient {
   }
 }
 
-function openFailure(error: string | undefined): string {
-  if (!error) return "the connection closed during the handshake";
-  if (/connection refused/i.test(error)) return "connection refused";
-  if (/\b(\d{3})\b.*(?:upgrade|status)|(?:upgrade|status).*\b(\d{3})\b/i.test(error)) {
-    return `the server refused the upgrade (${error})`;
+/**
+ * Why the handshake failed. The WebSocket's error event only says "failed
+ * to connect", so a plain TCP connection tells a refused connection from a
+ * server that refused the upgrade.
+ */
+async function openFailure(url: URL, error: string | undefined): Promise<string> {
+  const detail = (error ?? "the connection closed during the handshake")
+    .replace(/^NetworkError: /, "");
+  const port = Number(url.port || (url.protocol === "wss:" ? 443 : 80));
+  try {
+    const conn = await Deno.connect({ hostname: url.hostname, port });
+    conn.close();
+    return `the server did not accept the WebSocket upgrade (${detail})`;
+  } catch (probe) {
+    if (probe instanceof Deno.errors.ConnectionRefused) return "connection refused";
+    return detail;
   }
-  return error;
 }
