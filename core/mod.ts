@@ -22,3 +22,4 @@ export * from "./version.ts";
 export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
 export * from "./headers_template.ts";
+export * from "./pcap.ts";

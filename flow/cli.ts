@@ -15,6 +15,7 @@ import { discoverScenarios, DiscoveryError } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
 import { EnvError } from "./env.ts";
 import { HumanReporter } from "./report/human.ts";
+import { PcapSink, pcapTarget } from "./report/pcap.ts";
 import { JunitReporter } from "./report/junit.ts";
 import { ndjsonReporter } from "./report/ndjson.ts";
 import type { Reporter, Writer } from "./report/events.ts";
@@ -49,7 +50,11 @@ export interface FlowRunOptions extends FlowGrantOptions {
   color?: boolean;
   /** Folder for each call's audio as WAV files. */
   saveAudio?: string;
-  /** Packet capture: not supported yet (a warning is printed). */
+  /**
+   * Write the agents' SIP signalling as pcap: a file for the whole run, or
+   * a folder (ends with `/` or exists) with one file per scenario; `true`:
+   * the folder `ringo-pcap/`.
+   */
   pcap?: string | boolean;
 }
 
@@ -79,6 +84,8 @@ export interface FlowInitOptions {
 }
 
 const DEFAULT_TIMEOUT = "60s";
+/** Where a bare `--pcap` writes. */
+const DEFAULT_PCAP_DIR = "ringo-pcap/";
 
 /**
  * `ringo flow run`: runs scenarios and reports them; resolves with the exit code.
@@ -91,15 +98,22 @@ const DEFAULT_TIMEOUT = "60s";
 export async function runFlow(options: FlowRunOptions): Promise<number> {
   let timeoutMs: number;
   let files;
+  let pcap: PcapSink | undefined;
   try {
     timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
     if (timeoutMs <= 0) throw new RingoError("--timeout must be more than 0");
     await requireEnvFile(options.envFile);
     files = await discoverScenarios(options.paths ?? []);
+    if (options.pcap) {
+      const path = options.pcap === true ? DEFAULT_PCAP_DIR : options.pcap;
+      pcap = new PcapSink(await pcapTarget(path));
+      await pcap.open().catch((error) => {
+        throw new RingoError(`--pcap ${path}: ${(error as Error).message}`);
+      });
+    }
   } catch (error) {
     return usageError(error);
   }
-  if (options.pcap) printError("--pcap is not supported yet; running without a packet capture");
 
   const reporters = makeReporters(options);
   const interrupt = new AbortController();
@@ -126,6 +140,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       verbose: options.verbose,
       grants: grants(options),
       saveAudioDir: options.saveAudio,
+      pcap,
       reporters,
       signal: interrupt.signal,
     });

@@ -19,7 +19,9 @@ import {
   type PlannedScenario,
   planScenarios,
 } from "./listing.ts";
+import { RingoError } from "../core/errors.ts";
 import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
+import type { PcapSink } from "./report/pcap.ts";
 import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
 import { SelectionError, selectScenarios, unmatchedPatterns } from "./select.ts";
 
@@ -38,6 +40,8 @@ export interface RunOptions extends LoadOptions {
   /** Attach agent logs to every scenario's events. */
   verbose?: boolean;
   saveAudioDir?: string;
+  /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
+  pcap?: PcapSink;
   reporters: Reporter[];
   /** Aborting it interrupts the run: the running scenario's teardown runs, its agents stop. */
   signal?: AbortSignal;
@@ -121,6 +125,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           grants: options.grants,
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
+          keepSip: options.pcap !== undefined,
           onMessage: emit,
         });
         try {
@@ -138,11 +143,13 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             grants: options.grants,
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
+            keepSip: options.pcap !== undefined,
             onMessage: emit,
           });
         }
         outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
       }
+      if (options.pcap && outcome.sip) await writePcap(options.pcap, s, outcome.sip);
       emit(end(outcome));
       if (outcome.status === "passed") summary.passed++;
       else if (outcome.status === "skipped") summary.skipped++;
@@ -221,6 +228,20 @@ function scenarioEnd(
     ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
     ...(logs ? { logs } : {}),
   };
+}
+
+async function writePcap(
+  sink: PcapSink,
+  s: PlannedScenario,
+  sip: NonNullable<ScenarioOutcome["sip"]>,
+): Promise<void> {
+  try {
+    await sink.add(s.file, s.name, sip);
+  } catch (error) {
+    throw new RingoError(`cannot write the --pcap capture: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 function fileOf(f: ScenarioFile): ScenarioFile {

@@ -14,6 +14,7 @@ import {
   type CallState,
   formatVersion,
   fullHeaderName,
+  type SipMessage,
 } from "../../core/mod.ts";
 import { type AgentInfo, type AgentView, State } from "../protocol.ts";
 
@@ -26,6 +27,8 @@ export interface AgentPoolOptions {
   push(handle: number, view: AgentView): void;
   /** Dump each call's audio as WAV files under this folder (`--save-audio`). */
   saveAudioDir?: string;
+  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`). */
+  keepSip?: boolean;
   /** Longest wait for a configured agent to register; default 10 s. */
   registerTimeoutMs?: number;
 }
@@ -70,6 +73,7 @@ const VERBS: Record<string, Verb> = {
 export class AgentPool {
   readonly #options: AgentPoolOptions;
   readonly #owned = new Map<number, Owned>();
+  readonly #sip = new Map<string, Record<string, SipMessage[]>>();
   #nextHandle = 1;
   #closed = false;
 
@@ -152,7 +156,20 @@ export class AgentPool {
       this.#owned.delete(handle);
     }
     await Promise.all(mine.map(([, o]) => o.agent.stop()));
+    if (this.#options.keepSip) {
+      this.#sip.set(
+        scenarioId,
+        Object.fromEntries(mine.map(([, o]) => [o.agent.name, [...o.agent.sipMessages]])),
+      );
+    }
     return Object.fromEntries(mine.map(([, o]) => [o.agent.name, o.agent.log.text()]));
+  }
+
+  /** With `keepSip`: the SIP messages of `scenarioId`'s agents, by name, once released (then forgotten). */
+  takeSipMessages(scenarioId: string): Record<string, SipMessage[]> | undefined {
+    const sip = this.#sip.get(scenarioId);
+    this.#sip.delete(scenarioId);
+    return sip;
   }
 
   /** Stops every agent of every scenario, and any agent still starting once it is up. */

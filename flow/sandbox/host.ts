@@ -8,7 +8,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { AccountSettings } from "../../core/mod.ts";
+import type { AccountSettings, SipMessage } from "../../core/mod.ts";
 import { answerEnv, createEnvChannel } from "../env_channel.ts";
 import { EnvError, type ScenarioEnv } from "../env.ts";
 import {
@@ -36,6 +36,8 @@ export interface ScenarioOutcome {
   failure?: WireFailure;
   reason?: string;
   logs: Record<string, string>;
+  /** The agents' SIP messages by agent name (with `keepSip`). */
+  sip?: Record<string, SipMessage[]>;
 }
 
 /** Assertions and log lines of running scenarios. */
@@ -58,6 +60,8 @@ export interface ScenarioWorkerOptions {
   onMessage?(message: ScenarioMessage): void;
   /** `--save-audio` folder. */
   saveAudioDir?: string;
+  /** Return each scenario's SIP messages with its outcome (`--pcap`). */
+  keepSip?: boolean;
   /** Longest wait for the file to load in the Worker; default 30 s. */
   loadTimeoutMs?: number;
 }
@@ -101,6 +105,7 @@ export class ScenarioWorker {
     this.#pool = new AgentPool({
       push: (handle, view) => this.#post({ type: "agent", handle, view }),
       saveAudioDir: options.saveAudioDir,
+      keepSip: options.keepSip,
     });
     this.#net = new NetRegistry({
       push: (event) => this.#post({ type: "net", event }),
@@ -265,7 +270,8 @@ export class ScenarioWorker {
 
   async #finish(id: string, outcome: Omit<ScenarioOutcome, "logs">): Promise<ScenarioOutcome> {
     const [logs] = await Promise.all([this.#pool.release(id), this.#net.release(id)]);
-    return { ...outcome, logs };
+    const sip = this.#pool.takeSipMessages(id);
+    return { ...outcome, logs, ...(sip ? { sip } : {}) };
   }
 
   #awaitDone(id: string): Promise<Extract<WorkerMessage, { type: "done" }>> {
