@@ -6,6 +6,7 @@
 import { createSocket } from "node:dgram";
 import { assertEquals } from "../assert.ts";
 import { Agent, headerValue, headerValues, type SipMessage } from "../../core/mod.ts";
+import { rawInvite } from "../raw_invite.ts";
 
 Deno.test("an agent keeps its SIP signalling and the INVITE of an incoming call", async (t) => {
   await using a = await Agent.start({ name: "A", sipTrace: true });
@@ -102,39 +103,4 @@ function sipMessage(agent: Agent, predicate: (m: SipMessage) => boolean): Promis
     };
     agent.addEventListener("sip", onSip);
   });
-}
-
-function rawInvite(
-  target: string,
-  port: number,
-  callId: string,
-  extra: Array<[string, string]>,
-): Uint8Array {
-  const sdp = [
-    "v=0",
-    `o=- 1 1 IN IP4 127.0.0.1`,
-    "s=-",
-    "c=IN IP4 127.0.0.1",
-    "t=0 0",
-    `m=audio ${port + 2} RTP/AVP 0`,
-    "a=rtpmap:0 PCMU/8000",
-    "a=sendrecv",
-    "",
-  ].join("\r\n");
-  const lines = [
-    `INVITE ${target} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-${crypto.randomUUID()};rport`,
-    "Max-Forwards: 70",
-    `f: <sip:raw@127.0.0.1:${port}>;tag=r1`,
-    `t: <${target}>`,
-    `i: ${callId}`,
-    "CSeq: 1 INVITE",
-    `m: <sip:raw@127.0.0.1:${port}>`,
-    ...extra.map(([n, v]) => `${n}: ${v}`),
-    "c: application/sdp",
-    `l: ${new TextEncoder().encode(sdp).length}`,
-    "",
-    sdp,
-  ];
-  return new TextEncoder().encode(lines.join("\r\n"));
 }
