@@ -26,9 +26,13 @@ import {
   registrationStopped,
   updateCurrentCall,
 } from "./agent_state.ts";
+import { AgentAudio, type CallAudio } from "./agent_audio.ts";
+import { type CallQuality, callQuality } from "./audio/emodel.ts";
+import type { ToneHeard } from "./audio/listen.ts";
+import type { AudioSpec } from "./audio/source.ts";
 import { type BaresipInstall, detectBaresip } from "./baresip.ts";
 import { Capabilities, parseHelp } from "./capabilities.ts";
-import { renderAgentConfig } from "./config.ts";
+import { renderAgentConfig, SILENT_SOURCE } from "./config.ts";
 import { AgentError, BaresipError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
 import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts";
@@ -55,7 +59,11 @@ export interface AgentOptions {
    * {@link Agent.receivedInvite} finds the INVITE of an incoming call.
    */
   sipTrace?: boolean;
-  /** Dump each call's sent and received audio as WAV files into this folder. */
+  /**
+   * Keep each call's sent and received audio as WAV files in this folder
+   * (`call1-b-sent.wav`, `call1-b-received.wav`), written when the agent
+   * stops (and by {@link Agent.recording}).
+   */
   recordDir?: string;
   /** The default outgoing audio as a baresip source; default silence (see SILENT_SOURCE). */
   audioSource?: string;
@@ -104,6 +112,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   readonly #process: BaresipProcess;
   readonly #configDir: string;
   readonly #commandTimeoutMs: number;
+  readonly #audio: AgentAudio;
   #snapshot: AgentSnapshot = initialSnapshot();
   /** Received INVITEs (the first of each Call-ID), newest last, bounded. */
   readonly #invites = new Map<string, SipMessage>();
@@ -141,6 +150,16 @@ export class Agent extends EventTarget implements AsyncDisposable {
     );
     init.process.exited.then((info) => this.#onExit(info));
     init.process.log.onSipMessage((m) => this.#onSipMessage(m));
+    this.#audio = new AgentAudio({
+      name: this.name,
+      workDir: audioDir(init.configDir),
+      recordDir: init.options.recordDir,
+      defaultDevice: init.options.audioSource ?? SILENT_SOURCE,
+      capabilities: init.capabilities,
+      command: (name, params) => this.command(name, params),
+      snapshot: () => this.#snapshot,
+    });
+    init.process.log.onLine((line) => this.#audio.onLogLine(line));
   }
 
   /**
@@ -337,6 +356,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   async hold(): Promise<void> {
     this.#requireCall("hold", "established");
     await this.command("hold");
+    this.#audio.noteReinvite();
     this.#update(updateCurrentCall(this.#snapshot, { held: true }));
   }
 
@@ -344,6 +364,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   async resume(): Promise<void> {
     this.#requireCall("resume", "established");
     await this.command("resume");
+    this.#audio.noteReinvite();
     this.#update(updateCurrentCall(this.#snapshot, { held: false }));
   }
 
@@ -454,10 +475,59 @@ export class Agent extends EventTarget implements AsyncDisposable {
     });
   }
 
+  /**
+   * Switches what the agent sends: in the current call at once, and in its
+   * later calls from their start. Files are converted to what baresip's
+   * `aufile` reads and loop.
+   */
+  async sendAudio(spec: AudioSpec): Promise<void> {
+    this.#requireAlive("ausrc");
+    await this.#audio.send(spec);
+  }
+
+  /** What the agent sends (undefined: the default silence). */
+  get sending(): AudioSpec | undefined {
+    return this.#audio.sending;
+  }
+
+  /**
+   * Resolves once the agent receives a `hz` tone in its current call (only
+   * audio received from now on counts, and only what it receives, never what
+   * it sends); rejects after `timeoutMs` with what it heard instead.
+   */
+  waitForTone(hz: number, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<
+    ToneHeard
+  > {
+    return this.#audio.listen(hz, {
+      timeoutMs: options.timeoutMs ?? 10_000,
+      signal: options.signal,
+    });
+  }
+
+  /** A WAV file of the received audio of the current or last call, or undefined before any. */
+  recording(): Promise<string | undefined> {
+    return this.#audio.recording();
+  }
+
+  /** The audio files of every call so far. */
+  get callAudio(): readonly CallAudio[] {
+    return this.#audio.calls;
+  }
+
+  /**
+   * Quality of what the agent receives in its current call (or its last call
+   * when it has none), from baresip's RTCP statistics; undefined until a
+   * report counted packets.
+   */
+  get quality(): CallQuality | undefined {
+    return qualityOf(this.#snapshot);
+  }
+
   /** Stops baresip (quit, SIGTERM, SIGKILL) and removes the agent's folder. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       await this.#process.stop();
+      await this.#audio.close();
       releaseAgentPorts(this.ports);
       await Deno.remove(this.#configDir, { recursive: true }).catch(() => {});
     })();
@@ -477,7 +547,9 @@ export class Agent extends EventTarget implements AsyncDisposable {
   #onEvent(event: BaresipEvent): void {
     if (event.type === "CALL_INCOMING" && event.callId) this.#lastIncomingCallId = event.callId;
     this.dispatchEvent(new CustomEvent("event", { detail: event }));
+    const before = this.#snapshot;
     this.#update(applyEvent(this.#snapshot, event, Date.now()));
+    this.#audio.onEvent(event, before);
   }
 
   #onExit(info: ExitInfo): void {
@@ -580,6 +652,18 @@ function isLoopbackHost(domain: string): boolean {
   return host === "localhost" || host.startsWith("127.") || host === "::1";
 }
 
+/** The folder of an agent's audio: sndfile's dumps and converted files to send. */
+function audioDir(configDir: string): string {
+  return `${configDir}/audio`;
+}
+
+/** Quality of the current call, or of the last one when there is none. */
+export function qualityOf(s: AgentSnapshot): CallQuality | undefined {
+  const call = currentCall(s);
+  const stats = call ? call.rtcp : s.lastRtcp;
+  return stats ? callQuality(stats) : undefined;
+}
+
 async function writeAgentFiles(
   dir: string,
   install: BaresipInstall,
@@ -601,9 +685,10 @@ async function writeAgentFiles(
     loopback,
     audioDevice: `ringo-${ports.ctrl}`,
     audioSource: options.audioSource,
-    recordDir: options.recordDir,
+    recordDir: audioDir(dir),
     extraModules,
   });
+  await Deno.mkdir(audioDir(dir), { mode: 0o700 });
   await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
   // regint 0: baresip never registers by itself (see `registerOnStart` in Agent.start).
   await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint: 0 }) + "\n", {

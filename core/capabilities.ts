@@ -18,7 +18,8 @@ export type Feature =
   | "custom-headers"
   | "dtmf-info"
   | "register-command"
-  | "ausine-any-rate";
+  | "ausine-any-rate"
+  | "audio-after-hold";
 
 interface FeatureSpec {
   /** What the user asked for, as a noun phrase. */
@@ -59,6 +60,12 @@ const FEATURES: Record<Feature, FeatureSpec> = {
   "ausine-any-rate": {
     description: "a sine source at any sample rate",
     since: version("1.1.0"),
+  },
+  // baresip#1496: a hold flushed the decode-side audio filters (sndfile's
+  // received-audio dump among them) and nothing rebuilt them; fixed by #1498.
+  "audio-after-hold": {
+    description: "received audio after a hold in the same call",
+    since: version("2.0.0"),
   },
 };
 

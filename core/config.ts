@@ -19,7 +19,7 @@ export interface AgentConfigOptions {
   audioDevice: string;
   /** The default outgoing audio, as a baresip source (`ausine,440`); default {@link SILENT_SOURCE}. */
   audioSource?: string;
-  /** When set, `sndfile` dumps each call's sent and received audio here. */
+  /** When set, `sndfile` dumps each call's sent and received audio here (agents always set it). */
   recordDir?: string;
   /** Extra modules to load (e.g. `srtp`, `stun`, `mwi`). */
   extraModules?: string[];
