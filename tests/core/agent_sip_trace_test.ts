@@ -5,7 +5,16 @@
  */
 import { createSocket } from "node:dgram";
 import { assertEquals } from "../assert.ts";
-import { Agent, headerValue, headerValues, type SipMessage } from "../../core/mod.ts";
+import {
+  Agent,
+  Capabilities,
+  CapabilityError,
+  detectBaresip,
+  formatVersion,
+  headerValue,
+  headerValues,
+  type SipMessage,
+} from "../../core/mod.ts";
 import { rawInvite } from "../raw_invite.ts";
 
 Deno.test("an agent keeps its SIP signalling and the INVITE of an incoming call", async (t) => {
@@ -104,3 +113,53 @@ function sipMessage(agent: Agent, predicate: (m: SipMessage) => boolean): Promis
     agent.addEventListener("sip", onSip);
   });
 }
+
+Deno.test("custom INVITE headers: sent per call on baresip ≥ 2.0.0, a clear error before", async () => {
+  const install = await detectBaresip();
+  const caps = new Capabilities(install.version);
+  const headers: Array<[string, string]> = [
+    ["X-Call", "id-${uuid}"],
+    ["X-Call", "again-${uuid}"],
+    ["X-Price", "$$5 a b"],
+  ];
+  if (!caps.has("custom-headers")) {
+    const error = await Agent.start({
+      name: "H",
+      account: { username: "h", domain: "127.0.0.1", headers },
+    }).then(
+      async (a) => {
+        await a.stop();
+        throw new Error("an agent with headers started on a baresip without custom headers");
+      },
+      (e: Error) => e,
+    );
+    assertEquals(error instanceof CapabilityError, true, String(error));
+    assertEquals(
+      error.message,
+      `custom SIP headers on outgoing INVITEs needs baresip ≥ 2.0.0 (this is baresip ${
+        formatVersion(install.version)
+      })`,
+    );
+    return;
+  }
+  // baresip ≥ 2.0.0: two calls, each INVITE with its own uuid shared by its headers.
+  await using b = await Agent.start({ name: "B", sipTrace: true });
+  await using a = await Agent.start({
+    name: "A",
+    account: { username: "a", domain: "127.0.0.1", headers },
+  });
+  const uuids: string[] = [];
+  for (let call = 0; call < 2; call++) {
+    await a.dial(b.contactUri);
+    await b.waitFor((s) => s.calls.some((c) => c.state === "ringing"));
+    const invite = b.receivedInvite()!;
+    const values = headerValues(invite.headers, "X-Call");
+    const uuid = values[0].slice(3);
+    assertEquals(values, [`id-${uuid}`, `again-${uuid}`]);
+    assertEquals(headerValue(invite.headers, "X-Price"), "$5 a b");
+    uuids.push(uuid);
+    await b.reject();
+    await a.waitFor((s) => s.calls.length === 0);
+  }
+  assertEquals(uuids[0] === uuids[1], false);
+});
