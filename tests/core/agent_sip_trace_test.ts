@@ -105,7 +105,7 @@ Deno.test("an agent keeps its SIP signalling and the INVITE of an incoming call"
 function sipMessage(agent: Agent, predicate: (m: SipMessage) => boolean): Promise<void> {
   if (agent.sipMessages.some(predicate)) return Promise.resolve();
   return new Promise((resolve) => {
-    const onSip = (e: Event) => {
+    const onSip: EventListener = (e) => {
       if (!predicate((e as CustomEvent<SipMessage>).detail)) return;
       agent.removeEventListener("sip", onSip);
       resolve();
