@@ -73,12 +73,15 @@ export function windowLength(hz: number, sampleRate: number, targetMs: number): 
   const target = Math.round(sampleRate * targetMs / 1000);
   let best = target;
   let bestError = Infinity;
-  for (let n = Math.round(target * 0.75); n <= Math.round(target * 1.25); n++) {
-    const cycles = hz * n / sampleRate;
-    const error = Math.abs(cycles - Math.round(cycles));
-    if (error < bestError - 1e-9) {
-      best = n;
-      bestError = error;
+  // Nearest to the target first, so among equally good lengths the closest wins.
+  for (let step = 0; step <= Math.round(target * 0.25); step++) {
+    for (const n of step === 0 ? [target] : [target - step, target + step]) {
+      const cycles = hz * n / sampleRate;
+      const error = Math.abs(cycles - Math.round(cycles));
+      if (error < bestError - 1e-9) {
+        best = n;
+        bestError = error;
+      }
     }
   }
   return best;

@@ -1,0 +1,215 @@
+import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
+import { Agent, AgentError, CallState } from "../../core/mod.ts";
+import { decodeWav, parseWavHeader } from "../../core/audio/wav.ts";
+import { ToneDetector } from "../../core/audio/tone_detector.ts";
+
+const established = (s: { calls: { state: string }[] }) =>
+  s.calls[0]?.state === CallState.Established;
+
+/** Two loopback agents with an established call from A to B. */
+async function call(a: Agent, b: Agent): Promise<void> {
+  await a.dial(b.contactUri);
+  await b.waitFor((s) => s.calls[0]?.state === CallState.Ringing, { description: "B ringing" });
+  await b.accept();
+  await Promise.all([a.waitFor(established), b.waitFor(established)]);
+}
+
+/**
+ * Lets audio already on its way drain before asserting it stopped: the
+ * jitter buffer holds at most 10 packets (200 ms), see core/config.ts.
+ */
+function drain(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 400));
+}
+
+/** A prompt as people record them: 44.1 kHz, 24-bit, stereo, 0.8 s of 700 Hz (made by sox). */
+async function soxPrompt(dir: string): Promise<string> {
+  const path = `${dir}/prompt.wav`;
+  const sox = new Deno.Command("sox", {
+    args: [
+      "-n",
+      "-r",
+      "44100",
+      "-b",
+      "24",
+      "-c",
+      "2",
+      path,
+      "synth",
+      "0.8",
+      "sine",
+      "700",
+      "vol",
+      "0.5",
+    ],
+  });
+  const { success, stderr } = await sox.output();
+  if (!success) throw new Error(`sox failed: ${new TextDecoder().decode(stderr)}`);
+  return path;
+}
+
+Deno.test("agents hear what their peer sends, and only that", async (t) => {
+  const work = await Deno.makeTempDir();
+  const recordDir = `${work}/b`;
+  await Deno.mkdir(recordDir);
+  const [a, b] = await Promise.all([
+    Agent.start({ name: "A" }),
+    Agent.start({ name: "B", recordDir }),
+  ]);
+  try {
+    await call(a, b);
+
+    await t.step("a tone from A is heard by B at its frequency", async () => {
+      await a.sendAudio({ kind: "tone", hz: 1000 });
+      const heard = await b.waitForTone(1000, { timeoutMs: 5000 });
+      assertEquals(heard.hz, 1000);
+    });
+
+    await t.step(
+      "a different frequency is reported as not heard, naming what was heard",
+      async () => {
+        const error = await assertRejects(
+          () => b.waitForTone(1400, { timeoutMs: 800 }),
+          AgentError,
+          'agent "B" did not hear 1400 Hz',
+        );
+        assertMatch(error.message, /strongest 1000 Hz \(\d+%\), level -\d+\.\d dBFS/);
+      },
+    );
+
+    await t.step("A does not hear its own outgoing tone (B sends silence)", async () => {
+      await assertRejects(
+        () => a.waitForTone(1000, { timeoutMs: 800 }),
+        AgentError,
+        "did not hear",
+      );
+    });
+
+    await t.step("a muted sender is not heard; unmuted it is again", async () => {
+      await a.mute();
+      await drain();
+      await assertRejects(
+        () => b.waitForTone(1000, { timeoutMs: 800 }),
+        AgentError,
+        "did not hear",
+      );
+      await a.mute();
+      await b.waitForTone(1000, { timeoutMs: 5000 });
+    });
+
+    await t.step("silence is not heard as a tone", async () => {
+      await a.sendAudio({ kind: "silence" });
+      await drain();
+      await assertRejects(
+        () => b.waitForTone(1000, { timeoutMs: 800 }),
+        AgentError,
+        "did not hear",
+      );
+    });
+
+    await t.step("a WAV prompt at another rate, depth and channel count is heard", async () => {
+      await a.sendAudio({ kind: "file", path: await soxPrompt(work) });
+      await b.waitForTone(700, { timeoutMs: 5000 });
+    });
+
+    await t.step("a missing or broken file is refused with the reason", async () => {
+      await assertRejects(
+        () => a.sendAudio({ kind: "file", path: `${work}/nope.wav` }),
+        AgentError,
+        "cannot send file",
+      );
+      await Deno.writeTextFile(`${work}/text.wav`, "not audio");
+      await assertRejects(
+        () => a.sendAudio({ kind: "file", path: `${work}/text.wav` }),
+        AgentError,
+        "not a WAV file",
+      );
+      await assertRejects(() => a.sendAudio({ kind: "tone", hz: 5 }), AgentError, "10 to 20000 Hz");
+    });
+
+    await t.step("both directions at once: each hears the other's tone", async () => {
+      await Promise.all([
+        a.sendAudio({ kind: "tone", hz: 1000 }),
+        b.sendAudio({ kind: "tone", hz: 1500 }),
+      ]);
+      const [atB, atA] = await Promise.all([
+        b.waitForTone(1000, { timeoutMs: 5000 }),
+        a.waitForTone(1500, { timeoutMs: 5000 }),
+      ]);
+      assertEquals([atB.hz, atA.hz], [1000, 1500]);
+    });
+
+    await t.step("the recording is a WAV of what B received", async () => {
+      const path = await b.recording();
+      assertEquals(path, `${recordDir}/call1-a-received.wav`);
+      const audio = decodeWav(await Deno.readFile(path!));
+      assertEquals(audio.sampleRate, 8000);
+      const detector = new ToneDetector({ hz: 1000, sampleRate: 8000 });
+      assertEquals(detector.push(audio.channels[0]), true);
+    });
+
+    await t.step(
+      "a loopback call reports no loss and a MOS above 4 once RTCP arrives",
+      async () => {
+        assertEquals(a.quality === undefined || a.quality.packetLoss === 0, true);
+        await b.waitFor((s) => (s.calls[0]?.rtcp?.rx?.sent ?? 0) > 0, {
+          timeoutMs: 15_000,
+          description: "an RTCP report with packets",
+        });
+        const quality = b.quality!;
+        assertEquals(quality.packetLoss, 0);
+        assertEquals(quality.mos > 4, true, `MOS ${quality.mos}`);
+        assertEquals(quality.jitter >= 0 && quality.rtt >= 0, true);
+      },
+    );
+
+    await t.step("a held sender is not heard", async () => {
+      await a.hold();
+      await drain();
+      const error = await assertRejects(
+        () => b.waitForTone(1000, { timeoutMs: 1000 }),
+        AgentError,
+        "did not hear 1000 Hz",
+      );
+      if (!b.capabilities.has("audio-after-hold")) assertMatch(error.message, /baresip#1496/);
+    });
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+
+  await t.step("after stop, B's folder keeps the sent and received WAVs of the call", async () => {
+    const names = [...Deno.readDirSync(recordDir)].map((e) => e.name).sort();
+    assertEquals(names, ["call1-a-received.wav", "call1-a-sent.wav"]);
+    for (const name of names) {
+      const bytes = await Deno.readFile(`${recordDir}/${name}`);
+      assertEquals(parseWavHeader(bytes).declaredDataBytes, bytes.length - 44);
+    }
+  });
+  await Deno.remove(work, { recursive: true });
+});
+
+Deno.test("audio chosen before a call is sent from the call's start", async () => {
+  const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
+  try {
+    await a.sendAudio({ kind: "tone", hz: 800 });
+    assertEquals(a.sending, { kind: "tone", hz: 800 });
+    await call(a, b);
+    await b.waitForTone(800, { timeoutMs: 5000 });
+    await assertRejects(() => a.waitForTone(800, { timeoutMs: 500 }), AgentError, "did not hear");
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+Deno.test("listening with no call says there was no call", async () => {
+  const a = await Agent.start({ name: "A" });
+  try {
+    await assertRejects(
+      () => a.waitForTone(1000, { timeoutMs: 200 }),
+      AgentError,
+      "had no call with audio",
+    );
+  } finally {
+    await a.stop();
+  }
+});
