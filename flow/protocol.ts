@@ -164,7 +164,7 @@ export type HostMessage =
   | { type: "reply"; callId: number; ok: false; error: WireError }
   | { type: "agent"; handle: number; view: AgentView }
   /** A mock server's request or a WebSocket's message, pushed as it happens. */
-  | { type: "net"; event: NetEvent };
+  | { type: "net"; owner: string; event: NetEvent };
 
 /** Worker → host. */
 export type WorkerMessage =

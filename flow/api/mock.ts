@@ -133,11 +133,24 @@ export async function mockServer(options: MockServerOptions = {}): Promise<MockS
     ? undefined
     : parseDuration(options.responderTimeout);
   rt.requireRun("mockServer()");
-  const info = await rt.call("net.mock.start", [{
-    ...(options.port ? { port: options.port } : {}),
-    ...(responderTimeoutMs !== undefined ? { responderTimeoutMs } : {}),
-  }]) as WireMockInfo;
-  return new MockServer(rt, info);
+  // Listen before asking: a request to a fixed port may come before the reply.
+  const owner = `mock:${crypto.randomUUID()}`;
+  const early: NetEvent[] = [];
+  const detach = rt.attachNet(owner, (event) => early.push(event));
+  let info: WireMockInfo;
+  try {
+    info = await rt.call("net.mock.start", [{
+      owner,
+      ...(options.port ? { port: options.port } : {}),
+      ...(responderTimeoutMs !== undefined ? { responderTimeoutMs } : {}),
+    }]) as WireMockInfo;
+  } catch (error) {
+    detach();
+    throw error;
+  }
+  const server = new MockServer(rt, info, owner);
+  for (const event of early) server.receive(event);
+  return server;
 }
 
 /** A request a mock server received. */
@@ -253,12 +266,12 @@ export class MockServer {
   #nextHandler = 1;
 
   /** Use {@link mockServer}. */
-  constructor(rt: Runtime, info: WireMockInfo) {
+  constructor(rt: Runtime, info: WireMockInfo, owner: string) {
     this.#rt = rt;
     this.#id = info.id;
     this.url = info.url;
     this.port = info.port;
-    rt.attachNet(`mock:${info.id}`, (event) => this.#receive(event));
+    rt.attachNet(owner, (event) => this.receive(event));
   }
 
   /** The server's WebSocket URL for `path`: `ws://127.0.0.1:<port><path>`. */
@@ -348,7 +361,8 @@ export class MockServer {
     ]) as Promise<void>;
   }
 
-  #receive(event: NetEvent): void {
+  /** Takes an event the runner pushed about this server (internal). */
+  receive(event: NetEvent): void {
     switch (event.kind) {
       case "mock-request": {
         const request = new MockRequest(event.request);

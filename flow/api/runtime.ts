@@ -23,7 +23,7 @@ import type {
   HostMethod,
   WorkerMessage,
 } from "../protocol.ts";
-import { type NetEvent, netEventOwner } from "../net/wire.ts";
+import type { NetEvent } from "../net/wire.ts";
 
 /** One scenario registered with `scenario()` (or `scenario.each`). */
 export interface RegisteredScenario extends DeclaredScenario {
@@ -103,7 +103,7 @@ export class Runtime {
   readonly #envChannel: SharedArrayBuffer;
   readonly #calls = new Map<number, PendingCall>();
   readonly #changes = new EventTarget();
-  /** Receivers of network events by owner (`mock:<id>`, `ws:<id>`), see {@link attachNet}. */
+  /** Receivers of network events by owner, see {@link attachNet}. */
   readonly #net = new Map<string, (event: NetEvent) => void>();
   readonly #captures: AssertionReport[][] = [];
   #nextCall = 1;
@@ -257,8 +257,8 @@ export class Runtime {
   }
 
   /**
-   * Routes the host's network events for `owner` (`mock:<id>`, `ws:<id>`)
-   * to `receive` until the returned function is called or the scenario
+   * Routes the host's network events for `owner` (a key the caller chose and
+   * sent with `net.mock.start` / `net.ws.open`) to `receive` until the returned function is called or the scenario
    * ends. Each event also wakes `until`.
    */
   attachNet(owner: string, receive: (event: NetEvent) => void): () => void {
@@ -271,7 +271,7 @@ export class Runtime {
   /** Handles a host message meant for the runtime (replies, agent states, network events). */
   receive(message: HostMessage): void {
     if (message.type === "net") {
-      const receiver = this.#net.get(netEventOwner(message.event));
+      const receiver = this.#net.get(message.owner);
       if (!receiver) return;
       receiver(message.event);
       this.version++;

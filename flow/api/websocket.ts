@@ -76,14 +76,22 @@ export async function websocket(
   const timeoutMs = parseDuration(options.timeout ?? "10s");
   rt.requireRun("websocket()");
   const connection = new WebSocketConnection(url);
-  // Attach before the socket exists: its first messages may arrive with the reply.
-  const { id } = await rt.call("net.ws.open", [{
-    url,
-    headers: headerPairs(options.headers),
-    protocols: options.protocols,
-    timeoutMs,
-  }]) as { id: number };
-  connection.attach(id);
+  // Listen before the socket exists: its first messages may come before the reply.
+  const owner = `ws:${crypto.randomUUID()}`;
+  const detach = rt.attachNet(owner, (event) => connection.receive(event));
+  try {
+    const { id } = await rt.call("net.ws.open", [{
+      owner,
+      url,
+      headers: headerPairs(options.headers),
+      protocols: options.protocols,
+      timeoutMs,
+    }]) as { id: number };
+    connection.connected(id);
+  } catch (error) {
+    detach();
+    throw error;
+  }
   return connection;
 }
 
@@ -103,9 +111,8 @@ export class WebSocketConnection {
   }
 
   /** Connects this object to the runner's socket `id` (internal). */
-  attach(id: number): void {
+  connected(id: number): void {
     this.#id = id;
-    runtime().attachNet(`ws:${id}`, (event) => this.#receive(event));
   }
 
   /** False once either side closed the socket. */
@@ -175,7 +182,8 @@ export class WebSocketConnection {
     this.#closed ??= { code, reason };
   }
 
-  #receive(event: NetEvent): void {
+  /** Takes an event the runner pushed about this socket (internal). */
+  receive(event: NetEvent): void {
     if (event.kind === "ws-message") {
       this.messages.push(new WsMessage(event.data, event.at, this.url));
     } else if (event.kind === "ws-close") {

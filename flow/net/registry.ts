@@ -10,31 +10,31 @@ import { NetError } from "./errors.ts";
 import { httpRequest } from "./http_client.ts";
 import { MockServer, type ResponderReply } from "./mock_server.ts";
 import { WebSocketClient } from "./websocket_client.ts";
-import type { NetEvent, WireHttpRequest, WireRoute } from "./wire.ts";
+import type { NetEvent, Owned, WireHttpRequest, WireRoute } from "./wire.ts";
 
 /** Options of {@link NetRegistry}. */
 export interface NetRegistryOptions {
-  /** Pushes an event to the scenario's Worker. */
-  push(event: NetEvent): void;
+  /** Pushes an event to the scenario's Worker, tagged with the owner it chose. */
+  push(owner: string, event: NetEvent): void;
   /** A line in scenario `scenarioId`'s report. */
   log(scenarioId: string, message: string, level: "info" | "warn" | "error"): void;
 }
 
 /** Options of `net.mock.start`. */
-export interface MockStartParams {
+export interface MockStartParams extends Owned {
   port?: number;
   responderTimeoutMs?: number;
 }
 
 /** Options of `net.ws.open`. */
-export interface WebSocketOpenParams {
+export interface WebSocketOpenParams extends Owned {
   url: string;
   headers?: Array<[string, string]>;
   protocols?: string[];
   timeoutMs: number;
 }
 
-interface Owned<T> {
+interface Held<T> {
   scenarioId: string;
   value: T;
 }
@@ -51,8 +51,8 @@ interface Owned<T> {
  */
 export class NetRegistry {
   readonly #options: NetRegistryOptions;
-  readonly #servers = new Map<number, Owned<MockServer>>();
-  readonly #sockets = new Map<number, Owned<WebSocketClient>>();
+  readonly #servers = new Map<number, Held<MockServer>>();
+  readonly #sockets = new Map<number, Held<WebSocketClient>>();
   readonly #requests = new Map<string, Set<AbortController>>();
   /** Scenarios already released: what they still open is closed at once. */
   readonly #ended = new Set<string>();
@@ -76,7 +76,7 @@ export class NetRegistry {
       case "net.http":
         return await this.#http(scenarioId, params[0] as WireHttpRequest);
       case "net.mock.start":
-        return await this.#startMock(scenarioId, (params[0] ?? {}) as MockStartParams);
+        return await this.#startMock(scenarioId, params[0] as MockStartParams);
       case "net.mock.route":
         this.#server(scenarioId, params[0]).route(params[1] as WireRoute);
         return;
@@ -167,7 +167,7 @@ export class NetRegistry {
       id,
       port: params.port,
       responderTimeoutMs: params.responderTimeoutMs,
-      onEvent: (event) => this.#options.push(event),
+      onEvent: (event) => this.#options.push(params.owner, event),
       log: (message, level) => this.#options.log(scenarioId, message, level),
     });
     this.#servers.set(id, { scenarioId, value: server });
@@ -182,7 +182,7 @@ export class NetRegistry {
       headers: params.headers,
       protocols: params.protocols,
       timeoutMs: params.timeoutMs,
-      onEvent: (event) => this.#options.push(event),
+      onEvent: (event) => this.#options.push(params.owner, event),
     });
     if (this.#ended.has(scenarioId) || this.#closed) {
       await socket.close(1000, "scenario ended");
@@ -209,7 +209,7 @@ export class NetRegistry {
   }
 }
 
-function take<T>(map: Map<number, Owned<T>>, scenarioId: string): T[] {
+function take<T>(map: Map<number, Held<T>>, scenarioId: string): T[] {
   const mine = [...map].filter(([, o]) => o.scenarioId === scenarioId);
   for (const [id] of mine) map.delete(id);
   return mine.map(([, o]) => o.value);

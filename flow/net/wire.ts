@@ -77,6 +77,16 @@ export interface WireRecordedRequest {
   matched: boolean;
 }
 
+/**
+ * The params of `net.mock.start` and `net.ws.open` carry an `owner`: a key
+ * the Worker chose and listens on before it asks, so that events which come
+ * before the reply (a request to a fixed port, a greeting on a fresh socket)
+ * are not lost. The host tags each pushed event with it.
+ */
+export interface Owned {
+  owner: string;
+}
+
 /** What `mockServer()` learns from the host. */
 export interface WireMockInfo {
   id: number;
@@ -105,10 +115,3 @@ export type NetEvent =
   }
   | { kind: "ws-message"; socket: number; data: string; at: number }
   | { kind: "ws-close"; socket: number; code: number; reason: string; error?: string };
-
-/** The Worker-side owner of an event: `mock:<server>` or `ws:<socket>`. */
-export function netEventOwner(event: NetEvent): string {
-  return event.kind.startsWith("mock-")
-    ? `mock:${(event as { server: number }).server}`
-    : `ws:${(event as { socket: number }).socket}`;
-}

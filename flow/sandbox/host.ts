@@ -108,7 +108,7 @@ export class ScenarioWorker {
       keepSip: options.keepSip,
     });
     this.#net = new NetRegistry({
-      push: (event) => this.#post({ type: "net", event }),
+      push: (owner, event) => this.#post({ type: "net", owner, event }),
       log: (scenarioId, message, level) =>
         this.#options.onMessage?.({ type: "log", scenarioId, message, level }),
     });

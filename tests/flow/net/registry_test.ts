@@ -4,15 +4,15 @@ import type { NetEvent, WireMockInfo } from "../../../flow/net/wire.ts";
 import { assertPortFree } from "./ports.ts";
 
 function registry() {
-  const events: NetEvent[] = [];
-  const net = new NetRegistry({ push: (e) => events.push(e), log: () => {} });
+  const events: Array<[string, NetEvent]> = [];
+  const net = new NetRegistry({ push: (owner, e) => events.push([owner, e]), log: () => {} });
   return { net, events };
 }
 
 Deno.test("releasing a scenario stops its mock servers and sockets, and only its own", async () => {
-  const { net } = registry();
-  const mine = await net.perform("s1", "net.mock.start", [{}]) as WireMockInfo;
-  const other = await net.perform("s2", "net.mock.start", [{}]) as WireMockInfo;
+  const { net, events } = registry();
+  const mine = await net.perform("s1", "net.mock.start", [{ owner: "m1" }]) as WireMockInfo;
+  const other = await net.perform("s2", "net.mock.start", [{ owner: "m2" }]) as WireMockInfo;
   try {
     await net.perform("s1", "net.mock.route", [mine.id, {
       method: "GET",
@@ -20,9 +20,15 @@ Deno.test("releasing a scenario stops its mock servers and sockets, and only its
       action: { kind: "websocket", id: 1 },
     }]);
     await net.perform("s1", "net.ws.open", [{
+      owner: "w1",
       url: `ws://127.0.0.1:${mine.port}/ws`,
       timeoutMs: 5000,
     }]);
+    // Events carry the owner the scenario chose: the server's upgrade request and open.
+    assert.deepEqual(events.map(([owner, e]) => `${owner} ${e.kind}`).slice(0, 2), [
+      "m1 mock-request",
+      "m1 mock-ws-open",
+    ]);
 
     await net.release("s1");
     await assertPortFree(mine.port);
@@ -46,7 +52,7 @@ Deno.test("releasing a scenario stops its mock servers and sockets, and only its
 
 Deno.test("a scenario cannot use another scenario's mock server", async () => {
   const { net } = registry();
-  const info = await net.perform("s1", "net.mock.start", [{}]) as WireMockInfo;
+  const info = await net.perform("s1", "net.mock.start", [{ owner: "m" }]) as WireMockInfo;
   try {
     await assert.rejects(net.perform("s2", "net.mock.stop", [info.id]), { name: "NetError" });
   } finally {
@@ -56,7 +62,7 @@ Deno.test("a scenario cannot use another scenario's mock server", async () => {
 
 Deno.test("an HTTP request in flight is cancelled when its scenario is released", async () => {
   const { net } = registry();
-  const info = await net.perform("s1", "net.mock.start", [{}]) as WireMockInfo;
+  const info = await net.perform("s1", "net.mock.start", [{ owner: "m" }]) as WireMockInfo;
   await net.perform("s1", "net.mock.route", [info.id, {
     method: "*",
     path: { exact: "/slow" },
