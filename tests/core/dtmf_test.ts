@@ -1,0 +1,70 @@
+import { assertEquals, assertRejects } from "../assert.ts";
+import { Agent, CallState, Capabilities, CapabilityError, detectBaresip } from "../../core/mod.ts";
+
+const established = (s: { calls: { state: string }[] }) =>
+  s.calls[0]?.state === CallState.Established;
+
+async function call(a: Agent, b: Agent): Promise<void> {
+  await a.dial(b.contactUri);
+  await b.waitFor((s) => s.calls[0]?.state === CallState.Ringing, { description: "B ringing" });
+  await b.accept();
+  await Promise.all([a.waitFor(established), b.waitFor(established)]);
+}
+
+Deno.test("RFC 4733 DTMF: every digit arrives complete and in order", async (t) => {
+  const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
+  try {
+    await call(a, b);
+    await t.step("123# arrives as 123#", async () => {
+      await a.sendDtmf("123#", 80);
+      await b.waitFor((s) => s.dtmfReceived.length >= 4, { description: "B receives 4 digits" });
+      assertEquals(b.snapshot.dtmfReceived, "123#");
+    });
+    await t.step("0-9, *, # and A-D (lower case too) arrive in order", async () => {
+      await a.sendDtmf("0123456789*#abcd", 80);
+      const all = "123#0123456789*#ABCD";
+      await b.waitFor((s) => s.dtmfReceived.length >= all.length, {
+        description: "B receives 16 more",
+      });
+      assertEquals(b.snapshot.dtmfReceived, all);
+    });
+    await t.step("while a tone is being sent, DTMF still arrives", async () => {
+      await a.sendAudio({ kind: "tone", hz: 1000 });
+      await a.sendDtmf("9*", 80);
+      await b.waitFor((s) => s.dtmfReceived.endsWith("9*"), { description: "B receives 9*" });
+    });
+    await t.step("digits outside 0-9 * # A-D are refused before anything is sent", async () => {
+      await assertRejects(() => a.sendDtmf("12E"), Error, 'invalid DTMF digit "E"');
+    });
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+Deno.test("SIP INFO DTMF: 123# arrives where baresip supports it, else a clear 'needs baresip ≥' error", async () => {
+  const caps = new Capabilities((await detectBaresip()).version);
+  const b = await Agent.start({ name: "B" });
+  try {
+    const account = { username: "a", domain: "127.0.0.1", dtmf_mode: "info" as const, regint: 0 };
+    if (!caps.has("dtmf-info")) {
+      const error = await assertRejects(
+        () => Agent.start({ name: "A", account }),
+        CapabilityError,
+        'DTMF via SIP INFO (dtmf_mode "info") needs baresip ≥ 1.1.0',
+      );
+      assertEquals(/this is baresip \d/.test(error.message), true);
+      return;
+    }
+    const a = await Agent.start({ name: "A", account });
+    try {
+      await call(a, b);
+      await a.sendDtmf("123#", 120);
+      await b.waitFor((s) => s.dtmfReceived.length >= 4, { description: "B receives 4 digits" });
+      assertEquals(b.snapshot.dtmfReceived, "123#");
+    } finally {
+      await a.stop();
+    }
+  } finally {
+    await b.stop();
+  }
+});
