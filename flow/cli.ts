@@ -52,8 +52,8 @@ export interface FlowRunOptions extends FlowGrantOptions {
   saveAudio?: string;
   /**
    * Write the agents' SIP signalling as pcap: a file for the whole run, or
-   * a folder (ends with `/` or exists) with one file per scenario; `true`:
-   * the folder `ringo-pcap/`.
+   * a folder (ends with `/` or exists) with one file per scenario; `true`
+   * (no path given): the folder `ringo-pcap/`.
    */
   pcap?: string | boolean;
 }
