@@ -16,6 +16,7 @@ import {
   type SipMessage,
 } from "../../core/mod.ts";
 import { rawInvite } from "../raw_invite.ts";
+import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
 
 Deno.test("an agent keeps its SIP signalling and the INVITE of an incoming call", async (t) => {
   await using a = await Agent.start({ name: "A", sipTrace: true });
@@ -162,4 +163,42 @@ Deno.test("custom INVITE headers: sent per call on baresip ≥ 2.0.0, a clear er
     await a.waitFor((s) => s.calls.length === 0);
   }
   assertEquals(uuids[0] === uuids[1], false);
+});
+
+Deno.test("the SIP trace through a real kamailio: registration and a proxied INVITE", async () => {
+  await using pbx = await startPbx();
+  const account = (user: "alice" | "bob") => ({
+    username: user,
+    domain: `${pbx.domain}:${pbx.port}`,
+    password: TEST_USERS[user],
+  });
+  await using alice = await Agent.start({
+    name: "alice",
+    account: account("alice"),
+    sipTrace: true,
+  });
+  await using bob = await Agent.start({ name: "bob", account: account("bob"), sipTrace: true });
+  await Promise.all([alice.register(), bob.register()]);
+  await Promise.all([
+    alice.waitFor((s) => s.registration.state === "registered"),
+    bob.waitFor((s) => s.registration.state === "registered"),
+  ]);
+  await sipMessage(
+    alice,
+    (m) => m.statusCode === 200 && /REGISTER/.test(headerValue(m.headers, "CSeq")!),
+  );
+  const registration = alice.sipMessages
+    .filter((m) => /REGISTER/.test(headerValue(m.headers, "CSeq") ?? ""))
+    .map((m) => `${m.direction} ${m.method ?? m.statusCode}`);
+  assertEquals(registration, ["sent REGISTER", "received 401", "sent REGISTER", "received 200"]);
+
+  await alice.dial("bob");
+  const s = await bob.waitFor((s) => s.calls.some((c) => c.state === "ringing"));
+  const invite = bob.receivedInvite()!;
+  assertEquals(invite.callId, s.calls[0].id);
+  assertEquals(invite.source.port, pbx.port, "the INVITE comes from the proxy");
+  assertEquals(headerValues(invite.headers, "Via").length, 2, "the proxy's Via and alice's");
+  assertEquals(headerValue(invite.headers, "Record-Route")?.includes(`${pbx.port}`), true);
+  await bob.reject();
+  await alice.waitFor((s) => s.calls.length === 0);
 });
