@@ -93,7 +93,7 @@ export const runCommand = command(
     })),
     pcap: optional(option("--pcap", string({ metavar: "PATH" }), {
       description:
-        message`Write the SIP signalling as pcap: a FILE, or a folder (one file per scenario).`,
+        message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario).`,
     })),
     quiet,
     verbose: withDefault(
