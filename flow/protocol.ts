@@ -59,6 +59,24 @@ export interface CallView {
   rtcp?: RtcpView;
 }
 
+/** What an agent sends: `tone(hz)`, `file(path)` or `silent()` in scenarios. */
+export type AudioSource =
+  | { kind: "tone"; hz: number }
+  | { kind: "file"; path: string }
+  | { kind: "silence" };
+
+/** Call quality from RTCP, with the MOS of a simplified G.107 E-model. */
+export interface QualityView {
+  /** Mean opinion score, 1–4.5. */
+  mos: number;
+  /** Round-trip time in ms. */
+  rtt: number;
+  /** Jitter of the received audio in ms. */
+  jitter: number;
+  /** Lost share of the received packets, in percent. */
+  packetLoss: number;
+}
+
 /** Everything the host knows about one agent, pushed on every change. */
 export interface AgentView {
   registration: {
@@ -77,6 +95,10 @@ export interface AgentView {
    * call, in order, compact names expanded (`f` → `From`).
    */
   invite?: { callId: string; headers: Array<[string, string]> };
+  /** Quality of the current call (or the last one), once an RTCP report counted packets. */
+  quality?: QualityView;
+  /** What the agent sends, as the scenario last asked (`sendAudio`); absent: silence. */
+  sending?: AudioSource;
   /**
    * When the host saw the change this view shows, in milliseconds since the
    * epoch with sub-millisecond precision (`performance.timeOrigin + performance.now()`).

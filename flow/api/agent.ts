@@ -11,8 +11,10 @@ import { noteRead } from "../expect.ts";
 import {
   type AgentInfo,
   type AgentView,
+  type AudioSource,
   type CallView,
   type PeerView,
+  type QualityView,
   State,
 } from "../protocol.ts";
 import { FlowError } from "./errors.ts";
@@ -185,6 +187,21 @@ export class Agent {
     return this.#read("messageWaiting", this.#view.messageWaiting);
   }
 
+  /** What the agent sends (`sendAudio`): silence until told otherwise. */
+  get sending(): AudioSource {
+    return this.#read("sending", this.#view.sending ?? { kind: "silence" });
+  }
+
+  /**
+   * Quality of what the agent receives in its current call (or its last one):
+   * `{ mos, rtt, jitter, packetLoss }` from RTCP, MOS by a simplified ITU-T
+   * G.107 E-model; undefined until an RTCP report counted packets (about 5 s
+   * into a call).
+   */
+  get quality(): QualityView | undefined {
+    return this.#read("quality", this.#view.quality);
+  }
+
   /** False once the agent's baresip process has ended. */
   get alive(): boolean {
     return this.#read("alive", this.#view.alive);
@@ -292,6 +309,36 @@ export class Agent {
   dtmf(digits: string, gap?: Duration): Promise<void> {
     const gapMs = gap === undefined ? undefined : parseDuration(gap);
     return this.#verb("dtmf", String(digits), gapMs);
+  }
+
+  /**
+   * Sends `source` from now on — `tone(hz)`, `file(path)` or `silent()` — in
+   * the current call at once and in later calls from their start.
+   */
+  sendAudio(source: AudioSource): Promise<void> {
+    return this.#verb("sendAudio", source);
+  }
+
+  /**
+   * Resolves once this agent hears a `hz` tone in its current call (only
+   * what it receives counts, never what it sends). Fails after `within`
+   * (default: the scenario's default timeout) with what it heard instead:
+   * the strongest frequencies and the level.
+   */
+  verifyAudio(hz: number, within?: Duration): Promise<void> {
+    const ms = within === undefined ? this.#rt.defaultTimeoutMs : parseDuration(within);
+    return this.#verb("verifyAudio", hz, ms);
+  }
+
+  /**
+   * The path of a WAV file with what this agent received in its current (or
+   * last) call so far; undefined before any call had audio. With
+   * `--save-audio` it is in that folder and stays after the run.
+   */
+  async recording(): Promise<string | undefined> {
+    this.#rt.requireRun(`${this.name}.recording()`);
+    const path = await this.#rt.call("agent.verb", [this.#info.handle, "recording", []]);
+    return typeof path === "string" ? path : undefined;
   }
 
   /** Blind transfer (REFER) of the current call to `target`. */

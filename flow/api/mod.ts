@@ -26,6 +26,7 @@
  * @module
  */
 export { Agent, agent, type AgentConfig, type AgentDescription, type Duration } from "./agent.ts";
+export { type AudioConnectionOptions, file, silent, tone, verifyAudioConnection } from "./audio.ts";
 export { env, loadEnv, log, uuid } from "./context.ts";
 export { defaultTimeout, TimeoutError, until, wait } from "./until.ts";
 export {
@@ -62,4 +63,10 @@ export {
   WsMessage,
 } from "./websocket.ts";
 export { AssertionError, expect, labelled, type Matchers } from "../expect.ts";
-export { type CallView, type PeerView, State } from "../protocol.ts";
+export {
+  type AudioSource,
+  type CallView,
+  type PeerView,
+  type QualityView,
+  State,
+} from "../protocol.ts";

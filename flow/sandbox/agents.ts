@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import {
   type AccountSettings,
   Agent as CoreAgent,
@@ -16,7 +16,7 @@ import {
   fullHeaderName,
   type SipMessage,
 } from "../../core/mod.ts";
-import { type AgentInfo, type AgentView, State } from "../protocol.ts";
+import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
 
 // The scenario API's State must stay the engine's CallState.
 const _sameStates: typeof CallState = State;
@@ -31,15 +31,25 @@ export interface AgentPoolOptions {
   keepSip?: boolean;
   /** Longest wait for a configured agent to register; default 10 s. */
   registerTimeoutMs?: number;
+  /**
+   * Makes a path a scenario gave (`file("prompt.wav")`) absolute, relative to
+   * the scenario file, and throws when the sandbox may not read it; default:
+   * paths must be absolute and are not checked.
+   */
+  resolveReadable?(path: string): string;
 }
 
 interface Owned {
   agent: CoreAgent;
   scenarioId: string;
   detach(): void;
+  /** What the scenario last asked the agent to send, as it wrote it. */
+  sending?: AudioSource;
+  /** A path the scenario gave, made absolute; throws when the sandbox may not read it. */
+  resolveReadable(path: string): string;
 }
 
-type Verb = (agent: CoreAgent, args: unknown[]) => Promise<unknown>;
+type Verb = (agent: CoreAgent, args: unknown[], owned: Owned) => Promise<unknown>;
 
 const VERBS: Record<string, Verb> = {
   register: (a) => a.register(),
@@ -57,6 +67,22 @@ const VERBS: Record<string, Verb> = {
   attendedTransfer: (a, [target]) => a.attendedTransfer(text(target, "transfer target")),
   completeTransfer: (a) => a.completeTransfer(),
   abortTransfer: (a) => a.abortTransfer(),
+  sendAudio: async (a, [source], owned) => {
+    const wanted = audioSource(source);
+    const spec = wanted.kind === "file"
+      ? { kind: "file" as const, path: owned.resolveReadable(wanted.path) }
+      : wanted;
+    await a.sendAudio(spec);
+    owned.sending = wanted;
+  },
+  verifyAudio: async (a, [hz, timeoutMs]) => {
+    const frequency = Number(hz);
+    if (!Number.isFinite(frequency) || frequency <= 0) {
+      throw new AgentError(`verifyAudio() needs a frequency in Hz, got ${JSON.stringify(hz)}`);
+    }
+    await a.waitForTone(frequency, { timeoutMs: Number(timeoutMs) || 10_000 });
+  },
+  recording: (a) => a.recording(),
 };
 
 /**
@@ -116,13 +142,15 @@ export class AgentPool {
       throw new AgentError(`agent "${name}" started after its scenario ended`);
     }
     const handle = this.#nextHandle++;
-    const onChange = () => this.#options.push(handle, viewOf(agent));
-    agent.addEventListener("change", onChange);
-    this.#owned.set(handle, {
+    const owned: Owned = {
       agent,
       scenarioId,
       detach: () => agent.removeEventListener("change", onChange),
-    });
+      resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
+    };
+    const onChange = () => this.#options.push(handle, viewOf(agent, owned.sending));
+    agent.addEventListener("change", onChange);
+    this.#owned.set(handle, owned);
     if (registers) await this.#awaitRegistration(agent);
     return {
       handle,
@@ -136,7 +164,7 @@ export class AgentPool {
   }
 
   /** Performs `verb` on the agent `handle` of scenario `scenarioId`. */
-  async verb(scenarioId: string, handle: number, verb: string, args: unknown[]): Promise<void> {
+  async verb(scenarioId: string, handle: number, verb: string, args: unknown[]): Promise<unknown> {
     const owned = this.#owned.get(handle);
     if (!owned || owned.scenarioId !== scenarioId) {
       throw new AgentError(
@@ -145,7 +173,9 @@ export class AgentPool {
     }
     const perform = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
     if (!perform) throw new AgentError(`agents have no verb "${verb}"`);
-    await perform(owned.agent, Array.isArray(args) ? args : []);
+    const value = await perform(owned.agent, Array.isArray(args) ? args : [], owned);
+    if (verb === "sendAudio") this.#options.push(handle, viewOf(owned.agent, owned.sending));
+    return value;
   }
 
   /** Stops every agent of `scenarioId` and returns their logs by agent name. */
@@ -198,8 +228,9 @@ export class AgentPool {
 }
 
 /** An agent's state as the scenario sees it. */
-export function viewOf(agent: CoreAgent): AgentView {
+export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
   const s: AgentSnapshot = agent.snapshot;
+  const quality = agent.quality;
   return {
     registration: s.registration,
     calls: s.calls,
@@ -209,6 +240,8 @@ export function viewOf(agent: CoreAgent): AgentView {
     alive: agent.alive,
     changedAt: performance.timeOrigin + performance.now(),
     ...inviteOf(agent),
+    ...(quality ? { quality } : {}),
+    ...(sending ? { sending } : {}),
   };
 }
 
@@ -218,6 +251,26 @@ function inviteOf(agent: CoreAgent): Pick<AgentView, "invite"> {
   if (!invite?.callId) return {};
   const headers = invite.headers.map(([n, v]): [string, string] => [fullHeaderName(n), v]);
   return { invite: { callId: invite.callId, headers } };
+}
+
+function absoluteOnly(path: string): string {
+  if (!isAbsolute(path)) {
+    throw new AgentError(`expected an absolute path, got ${JSON.stringify(path)}`);
+  }
+  return path;
+}
+
+/** Checks an audio source that crossed from the scenario. */
+function audioSource(value: unknown): AudioSource {
+  const v = (value ?? {}) as Record<string, unknown>;
+  if (v.kind === "tone" && typeof v.hz === "number") return { kind: "tone", hz: v.hz };
+  if (v.kind === "file" && typeof v.path === "string" && v.path !== "") {
+    return { kind: "file", path: v.path };
+  }
+  if (v.kind === "silence") return { kind: "silence" };
+  throw new AgentError(
+    `sendAudio() needs tone(hz), file(path) or silent(), got ${JSON.stringify(value)}`,
+  );
 }
 
 function text(value: unknown, what: string): string {

@@ -8,7 +8,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { AccountSettings, SipMessage } from "../../core/mod.ts";
+import { type AccountSettings, AgentError, type SipMessage } from "../../core/mod.ts";
 import { answerEnv, createEnvChannel } from "../env_channel.ts";
 import { EnvError, type ScenarioEnv } from "../env.ts";
 import {
@@ -106,6 +106,7 @@ export class ScenarioWorker {
       push: (handle, view) => this.#post({ type: "agent", handle, view }),
       saveAudioDir: options.saveAudioDir,
       keepSip: options.keepSip,
+      resolveReadable: (path) => this.#resolveReadable(path, "file"),
     });
     this.#net = new NetRegistry({
       push: (owner, event) => this.#post({ type: "net", owner, event }),
@@ -358,6 +359,18 @@ export class ScenarioWorker {
       );
     }
     await this.#options.env.loadEnv(full);
+  }
+
+  /** A path a scenario gave (relative to its file), checked against what it may read. */
+  #resolveReadable(path: string, verb: string): string {
+    const full = isAbsolute(path) ? path : resolve(dirname(this.#options.path), path);
+    if (!isReadable(full, this.#readable)) {
+      throw new AgentError(
+        `${verb}(${JSON.stringify(path)}): a scenario may only read its own folder`,
+        { hint: `grant more with \`ringo flow run --allow-read=${full}\`` },
+      );
+    }
+    return full;
   }
 
   #post(message: HostMessage): void {
