@@ -40,7 +40,7 @@ Deno.test("scenarios use HTTP, mock servers and WebSockets, and leave no port op
     const error = byName.get("a request that fails fails the scenario at its line")!.error!;
     assertMatch(
       error.message,
-      /^NetError: http POST http:\/\/127\.0\.0\.1:\d+\/x failed: connection refused\n  hint: nothing listens there/,
+      /^NetError: http POST http:\/\/127\.0\.0\.1:\d+\/x failed: connection refused\n {2}hint: nothing listens there/,
     );
     assertMatch(error.location!.file, /http_client\.ts$/);
     assertEquals(error.location!.line, 71);
