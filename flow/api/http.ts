@@ -97,6 +97,17 @@ export class HttpResponse {
     this.headers = headerRecord(wire.headers);
   }
 
+  /** `POST /calls`: for assertion labels. */
+  get #label(): string {
+    let path = this.url;
+    try {
+      path = new URL(this.url).pathname;
+    } catch {
+      // keep the URL as it is
+    }
+    return `${this.method} ${path} response`;
+  }
+
   /** True for a 2xx status. */
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
@@ -113,7 +124,7 @@ export class HttpResponse {
    * nowhere, naming the path.
    */
   json<T = unknown>(path?: string): T {
-    return jsonAt<T>(this.body, path, `the response of ${this.method} ${this.url}`);
+    return jsonAt<T>(this.body, path, `the response of ${this.method} ${this.url}`, this.#label);
   }
 
   /** Asserts the status (reported like `expect`); returns the response. */

@@ -6,11 +6,13 @@
  *
  * @module
  */
+import { noteRead } from "../expect.ts";
 import { FlowError } from "./errors.ts";
 
 /**
  * Parses `text` as JSON and returns it, or the value at `path` in it.
- * `what` names the text in errors (`the response of GET http://…`).
+ * `what` names the text in errors (`the response of GET http://…`); with a
+ * `label`, an `expect` on the value is labelled `<label> json("<path>")`.
  *
  * @example
  * ```ts
@@ -19,14 +21,21 @@ import { FlowError } from "./errors.ts";
  * // throws: the body has no "data.items.0.id": "data" has no member "items" (members: none)
  * ```
  */
-export function jsonAt<T = unknown>(text: string, path: string | undefined, what: string): T {
+export function jsonAt<T = unknown>(
+  text: string,
+  path: string | undefined,
+  what: string,
+  label?: string,
+): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw new FlowError(`${what} is not JSON: ${preview(text)}`);
   }
-  return path === undefined || path === "" ? value as T : walk(value, path, what) as T;
+  const found = path === undefined || path === "" ? value : walk(value, path, what);
+  if (label !== undefined && path) noteRead(`${label} json(${JSON.stringify(path)})`, found);
+  return found as T;
 }
 
 /** The value at dotted `path` in `value`; see {@link jsonAt}. */

@@ -195,7 +195,8 @@ export class MockRequest {
 
   /** The body parsed as JSON, or the value at a dotted path in it; throws naming the path. */
   json<T = unknown>(path?: string): T {
-    return jsonAt<T>(this.body, path, `the body of ${this.method} ${this.path}`);
+    const what = `${this.method} ${this.path}`;
+    return jsonAt<T>(this.body, path, `the body of ${what}`, `${what} request`);
   }
 
   /** The request as plain data (for `log()`). */

@@ -41,7 +41,7 @@ export class WsMessage {
 
   /** The message parsed as JSON, or the value at a dotted path in it. */
   json<T = unknown>(path?: string): T {
-    return jsonAt<T>(this.data, path, `the message from ${this.#where}`);
+    return jsonAt<T>(this.data, path, `the message from ${this.#where}`, "message");
   }
 
   /** The text, for `log()`. */
