@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { benchAudio } from "./audio.ts";
 import { benchEngine } from "./engine.ts";
 import { benchFlow } from "./flow.ts";
 
@@ -18,4 +19,5 @@ console.log(
   `ringo bench — ${runs} runs each, medians; ${navigator.hardwareConcurrency} CPUs, ${Deno.build.target}`,
 );
 await benchEngine(runs);
+await benchAudio(runs);
 await benchFlow(runs);

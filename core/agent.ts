@@ -173,6 +173,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
     const baseCaps = new Capabilities(install.version);
     const given = options.account ? parseAccountSettings(options.account) : undefined;
     if (given?.dtmf_mode === "info") baseCaps.require("dtmf-info");
+    if (given?.dtmf_mode === "auto") baseCaps.require("dtmf-auto");
     if (headerList(given?.headers).length > 0) baseCaps.require("custom-headers");
 
     for (let attempt = 1;; attempt++) {

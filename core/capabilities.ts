@@ -19,7 +19,8 @@ export type Feature =
   | "dtmf-info"
   | "register-command"
   | "ausine-any-rate"
-  | "audio-after-hold";
+  | "audio-after-hold"
+  | "dtmf-auto";
 
 interface FeatureSpec {
   /** What the user asked for, as a noun phrase. */
@@ -48,6 +49,7 @@ const FEATURES: Record<Feature, FeatureSpec> = {
     since: version("2.0.0"),
     commands: ["uaaddheader", "uarmheader"],
   },
+  // baresip#1258 (merged 2021-03-10, released in 1.1.0): `dtmfmode=info`.
   "dtmf-info": {
     description: 'DTMF via SIP INFO (dtmf_mode "info")',
     since: version("1.1.0"),
@@ -60,6 +62,11 @@ const FEATURES: Record<Feature, FeatureSpec> = {
   "ausine-any-rate": {
     description: "a sine source at any sample rate",
     since: version("1.1.0"),
+  },
+  // baresip#1583 (merged 2021-08-25, after 1.1.0): `dtmfmode=auto`.
+  "dtmf-auto": {
+    description: 'DTMF mode "auto" (SIP INFO when the peer has no telephone-event)',
+    since: version("2.0.0"),
   },
   // baresip#1496: a hold flushed the decode-side audio filters (sndfile's
   // received-audio dump among them) and nothing rebuilt them; fixed by #1498.

@@ -1,5 +1,13 @@
 import { assertEquals, assertRejects } from "../assert.ts";
-import { Agent, CallState, Capabilities, CapabilityError, detectBaresip } from "../../core/mod.ts";
+import {
+  Agent,
+  CallState,
+  Capabilities,
+  CapabilityError,
+  detectBaresip,
+  version,
+} from "../../core/mod.ts";
+import { encodeWav } from "../../core/audio/wav.ts";
 
 const established = (s: { calls: { state: string }[] }) =>
   s.calls[0]?.state === CallState.Established;
@@ -32,6 +40,18 @@ Deno.test("RFC 4733 DTMF: every digit arrives complete and in order", async (t) 
       await a.sendAudio({ kind: "tone", hz: 1000 });
       await a.sendDtmf("9*", 80);
       await b.waitFor((s) => s.dtmfReceived.endsWith("9*"), { description: "B receives 9*" });
+    });
+    await t.step("while a WAV file is being sent, DTMF still arrives", async () => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const samples = Float32Array.from({ length: 8000 }, (_, i) => 0.3 * Math.sin(i / 3));
+        await Deno.writeFile(`${dir}/p.wav`, encodeWav({ sampleRate: 8000, channels: [samples] }));
+        await a.sendAudio({ kind: "file", path: `${dir}/p.wav` });
+        await a.sendDtmf("07", 80);
+        await b.waitFor((s) => s.dtmfReceived.endsWith("07"), { description: "B receives 07" });
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     });
     await t.step("digits outside 0-9 * # A-D are refused before anything is sent", async () => {
       await assertRejects(() => a.sendDtmf("12E"), Error, 'invalid DTMF digit "E"');
@@ -67,4 +87,16 @@ Deno.test("SIP INFO DTMF: 123# arrives where baresip supports it, else a clear '
   } finally {
     await b.stop();
   }
+});
+
+Deno.test("the DTMF modes name the baresip version that introduced them", () => {
+  const at = (v: string) => new Capabilities(version(v));
+  assertEquals(at("1.0.0").has("dtmf-info"), false);
+  assertEquals(at("1.1.0").has("dtmf-info"), true);
+  assertEquals(at("1.1.0").has("dtmf-auto"), false);
+  assertEquals(at("2.0.0").has("dtmf-auto"), true);
+  assertEquals(
+    at("1.1.0").missingReason("dtmf-auto"),
+    'DTMF mode "auto" (SIP INFO when the peer has no telephone-event) needs baresip ≥ 2.0.0 (this is baresip 1.1.0)',
+  );
 });
