@@ -7,7 +7,7 @@ import {
   withFixedSizes,
 } from "../../core/audio/wav.ts";
 import { WavTail } from "../../core/audio/wav_tail.ts";
-import { convertForSource, SOURCE_FORMAT } from "../../core/audio/source.ts";
+import { convertForSource, prepareSource, SOURCE_FORMAT } from "../../core/audio/source.ts";
 import { ToneDetector } from "../../core/audio/tone_detector.ts";
 
 /** A WAV file built by hand: `fmt` fields and raw sample bytes. */
@@ -149,4 +149,21 @@ Deno.test("a prompt is converted to what baresip's aufile plays: 48 kHz stereo, 
     WavError,
     "no audio",
   );
+});
+
+Deno.test("sources: tones and silence map to ausine, files to a converted aufile restarted per whole loop", async () => {
+  assertEquals((await prepareSource({ kind: "tone", hz: 440 }, "/unused", 1)).device, "ausine,440");
+  assertEquals((await prepareSource({ kind: "silence" }, "/unused", 1)).device, "ausine,20000");
+  const dir = await Deno.makeTempDir();
+  try {
+    const prompt = new Float32Array(24_000).fill(0.1); // 3 s at 8 kHz
+    await Deno.writeFile(`${dir}/in.wav`, encodeWav({ sampleRate: 8000, channels: [prompt] }));
+    const source = await prepareSource({ kind: "file", path: `${dir}/in.wav` }, dir, 7);
+    assertEquals(source.device, `aufile,${dir}/send-7.wav`);
+    assertEquals(source.restartMs, 21_000); // 7 whole repeats of 3 s, the first past 20 s
+    const converted = decodeWav(await Deno.readFile(`${dir}/send-7.wav`));
+    assertEquals(converted.channels[0].length, 48_000 * 22); // 21 s and a 1 s margin
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
