@@ -16,6 +16,8 @@ import { splitList } from "./lists.ts";
 
 /** Where `--save-audio` writes when no folder is given. */
 export const DEFAULT_AUDIO_DIR = "ringo-audio";
+/** Where `--pcap` writes when no path is given: one file per scenario below it. */
+export const DEFAULT_PCAP_DIR = "ringo-pcap/";
 
 const paths = multiple(
   argument(string({ metavar: "PATH" }), {
@@ -93,7 +95,7 @@ export const runCommand = command(
     })),
     pcap: optional(option("--pcap", string({ metavar: "PATH" }), {
       description:
-        message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario).`,
+        message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario; without PATH: ${DEFAULT_PCAP_DIR}).`,
     })),
     quiet,
     verbose: withDefault(

@@ -10,7 +10,7 @@ import { or } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
 import type { InferValue, Parser } from "@optique/core/parser";
 import { run } from "@optique/run";
-import { DEFAULT_AUDIO_DIR, flowCommand, flowCommandFor } from "./flow.ts";
+import { DEFAULT_AUDIO_DIR, DEFAULT_PCAP_DIR, flowCommand, flowCommandFor } from "./flow.ts";
 import { controlCommand, phoneCommand } from "./later.ts";
 import { withBareFlagValues } from "./lists.ts";
 import { VERSION } from "./version.ts";
@@ -27,6 +27,7 @@ export const USAGE_EXIT_CODE = 2;
 /** Flags that may stand alone; the value they then take. */
 const BARE_FLAG_VALUES = {
   "--save-audio": DEFAULT_AUDIO_DIR,
+  "--pcap": DEFAULT_PCAP_DIR,
   "--allow-read": "*",
   "--allow-net": "*",
   "--allow-env": "*",

@@ -52,10 +52,9 @@ export interface FlowRunOptions extends FlowGrantOptions {
   saveAudio?: string;
   /**
    * Write the agents' SIP signalling as pcap: a file for the whole run, or
-   * a folder (ends with `/` or exists) with one file per scenario; `true`
-   * (no path given): the folder `ringo-pcap/`.
+   * a folder (ends with `/` or exists) with one file per scenario.
    */
-  pcap?: string | boolean;
+  pcap?: string;
 }
 
 /** What scenarios may do beyond reading their own folder. */
@@ -84,8 +83,6 @@ export interface FlowInitOptions {
 }
 
 const DEFAULT_TIMEOUT = "60s";
-/** Where a bare `--pcap` writes. */
-const DEFAULT_PCAP_DIR = "ringo-pcap/";
 
 /**
  * `ringo flow run`: runs scenarios and reports them; resolves with the exit code.
@@ -105,8 +102,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
     await requireEnvFile(options.envFile);
     files = await discoverScenarios(options.paths ?? []);
     if (options.pcap) {
-      const path = options.pcap === true ? DEFAULT_PCAP_DIR : options.pcap;
-      pcap = new PcapSink(await pcapTarget(path));
+      pcap = new PcapSink(await pcapTarget(options.pcap));
       await pcap.open().catch((error) => {
         throw new RingoError(`--pcap ${path}: ${(error as Error).message}`);
       });

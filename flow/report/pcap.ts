@@ -4,7 +4,8 @@
  *
  * A message between two agents of the same scenario is in both agents'
  * traces; the capture keeps it once (the sender's copy, stamped with the
- * earlier of the two times, so causes stay before effects). Messages from
+ * earlier of the two times). The traces are merged by time, each agent's
+ * order kept, and no message before the one it answers. Messages from
  * elsewhere (a PBX, a SIP peer) are kept as each agent received them.
  *
  * @module
@@ -31,28 +32,51 @@ import {
 export function captureMessages(
   byAgent: Record<string, readonly SipMessage[]>,
 ): SipMessage[] {
-  const sent = new Map<string, SipMessage[]>();
+  const traces = Object.values(byAgent).map((messages) => [...messages]);
+  // Each received message that an agent of the scenario sent: its sender's copy.
+  const twinOf = new Map<SipMessage, SipMessage>();
+  const unclaimed = new Map<string, SipMessage[]>();
+  for (const m of traces.flat()) {
+    if (m.direction === "sent") {
+      unclaimed.set(wireKey(m), [...(unclaimed.get(wireKey(m)) ?? []), m]);
+    }
+  }
+  const earliest = new Map<SipMessage, number>();
+  for (const m of traces.flat()) {
+    if (m.direction !== "received") continue;
+    const twin = unclaimed.get(wireKey(m))?.shift();
+    if (!twin) continue;
+    twinOf.set(m, twin);
+    earliest.set(twin, Math.min(twin.timestamp, m.timestamp));
+  }
+  // Merge the traces by time, keeping each agent's own order, and a received
+  // copy never ahead of its sending (one agent may read the 200 and send the
+  // ACK in the same millisecond that the other sent the 200).
+  const emitted = new Set<SipMessage>();
+  const heads = traces.map(() => 0);
   const out: SipMessage[] = [];
-  for (const messages of Object.values(byAgent)) {
-    for (const m of messages) {
-      if (m.direction !== "sent") continue;
-      const copy = { ...m };
-      out.push(copy);
-      const key = wireKey(m);
-      sent.set(key, [...(sent.get(key) ?? []), copy]);
+  let last = -Infinity;
+  for (;;) {
+    let pick = -1;
+    let pickReady = false;
+    for (let agent = 0; agent < traces.length; agent++) {
+      const m = traces[agent][heads[agent]];
+      if (!m) continue;
+      const twin = twinOf.get(m);
+      const ready = !twin || emitted.has(twin);
+      const best = pick >= 0 ? traces[pick][heads[pick]] : undefined;
+      if (!best || (ready && !pickReady) || (ready === pickReady && m.timestamp < best.timestamp)) {
+        pick = agent;
+        pickReady = ready;
+      }
     }
+    if (pick < 0) return out;
+    const m = traces[pick][heads[pick]++];
+    if (twinOf.has(m)) continue; // the sender's copy stands for it
+    emitted.add(m);
+    last = Math.max(last, earliest.get(m) ?? m.timestamp);
+    out.push({ ...m, timestamp: last });
   }
-  for (const messages of Object.values(byAgent)) {
-    for (const m of messages) {
-      if (m.direction !== "received") continue;
-      const twin = sent.get(wireKey(m))?.shift();
-      if (twin) twin.timestamp = Math.min(twin.timestamp, m.timestamp);
-      else out.push(m);
-    }
-  }
-  return out.map((m, i) => ({ m, i }))
-    .sort((x, y) => x.m.timestamp - y.m.timestamp || x.i - y.i)
-    .map(({ m }) => m);
 }
 
 /** Where captures go: one file for the run, or a folder with one file per scenario. */

@@ -45,6 +45,13 @@ Deno.test("ringo flow run --pcap writes the SIP signalling that tshark decodes",
     const flow = await sipFlow(join(folder, "call.ts", "call.pcap"));
     assertEquals(flow.includes("INVITE") && flow.includes("BYE"), true, flow.join(","));
   });
+
+  await t.step("a bare --pcap writes below ringo-pcap/", async () => {
+    const run = await ringoFlow(["run", "call.ts", "--pcap"], { cwd: dir.path });
+    assertEquals(run.code, 0, run.stdout + run.stderr);
+    const flow = await sipFlow(join(dir.path, "ringo-pcap", "call.ts", "call.pcap"));
+    assertEquals(flow.includes("INVITE") && flow.includes("BYE"), true, flow.join(","));
+  });
 });
 
 Deno.test("ringo flow run --logs shows the SIP messages of a failed scenario", async () => {

@@ -45,6 +45,44 @@ Deno.test("pcap capture of a scenario", async (t) => {
     );
   });
 
+  await t.step("at equal times, a message the receiver saw first stays before its answer", () => {
+    // A read the 200 and sent the ACK in one chunk of output: both have time 10.
+    const captured = captureMessages({
+      A: [
+        msg("received", B, A, "SIP/2.0 200 OK", 10),
+        msg("sent", A, B, "ACK sip:b SIP/2.0", 10),
+      ],
+      B: [
+        msg("sent", B, A, "SIP/2.0 200 OK", 12),
+        msg("received", A, B, "ACK sip:b SIP/2.0", 13),
+      ],
+    });
+    assertEquals(captured.map((m) => m.startLine), ["SIP/2.0 200 OK", "ACK sip:b SIP/2.0"]);
+    // Everything in one millisecond: each trace's own order decides.
+    const sameTime = captureMessages({
+      A: [
+        msg("sent", A, B, "INVITE sip:b SIP/2.0", 5),
+        msg("received", B, A, "SIP/2.0 180 Ringing", 5),
+      ],
+      B: [
+        msg("received", A, B, "INVITE sip:b SIP/2.0", 5),
+        msg("sent", B, A, "SIP/2.0 180 Ringing", 5),
+      ],
+    });
+    assertEquals(sameTime.map((m) => m.startLine), ["INVITE sip:b SIP/2.0", "SIP/2.0 180 Ringing"]);
+    const reversed = captureMessages({
+      B: [
+        msg("received", A, B, "INVITE sip:b SIP/2.0", 5),
+        msg("sent", B, A, "SIP/2.0 180 Ringing", 5),
+      ],
+      A: [
+        msg("sent", A, B, "INVITE sip:b SIP/2.0", 5),
+        msg("received", B, A, "SIP/2.0 180 Ringing", 5),
+      ],
+    });
+    assertEquals(reversed.map((m) => m.startLine), ["INVITE sip:b SIP/2.0", "SIP/2.0 180 Ringing"]);
+  });
+
   await t.step("retransmissions and messages from outside the scenario are all kept", () => {
     const captured = captureMessages({
       A: [
