@@ -1,6 +1,7 @@
 /**
  * Call quality under real packet loss: the call runs inside a private
- * network namespace (`unshare -n`) whose loopback drops packets, with
+ * network namespace (`unshare --map-root-user --net`, so it needs no root
+ * where unprivileged user namespaces are allowed) whose loopback drops packets, with
  * `tc netem loss 10%` where the kernel has netem, and with an nftables rule
  * that drops one in ten RTP packets where nft is installed. Each variant
  * the machine cannot do is skipped with a message, never faked.
@@ -14,7 +15,7 @@ const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 function failsInNamespace(script: string): string | undefined {
   try {
     const out = new Deno.Command("unshare", {
-      args: ["-n", "sh", "-c", script],
+      args: ["--map-root-user", "--net", "sh", "-c", script],
       stdout: "null",
       stderr: "piped",
     }).outputSync();
@@ -47,7 +48,17 @@ interface Measured {
 
 async function measure(method: "none" | "netem" | "nft"): Promise<Measured> {
   const { success, stdout, stderr } = await new Deno.Command("unshare", {
-    args: ["-n", Deno.execPath(), "run", "-A", "--config", CONFIG, FIXTURE, method],
+    args: [
+      "--map-root-user",
+      "--net",
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--config",
+      CONFIG,
+      FIXTURE,
+      method,
+    ],
     stdin: "null",
   }).output();
   const text = new TextDecoder().decode(stdout);
