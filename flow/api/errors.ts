@@ -47,3 +47,14 @@ export class ScenarioAbort extends Error {
     this.hint = hint;
   }
 }
+
+/**
+ * A call to the runner that was still waiting when its scenario ended
+ * (`void b.hangup()` as the last line). It fails an awaiting caller; when
+ * nobody awaits it, it is dropped, since no scenario is left to fail.
+ */
+export class ScenarioEnded extends FlowError {
+  constructor() {
+    super("the scenario ended before this call was answered");
+  }
+}

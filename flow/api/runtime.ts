@@ -14,7 +14,7 @@
  * @module
  */
 import { askEnv } from "../env_channel.ts";
-import { FlowError, LoadStop, ScenarioAbort } from "./errors.ts";
+import { FlowError, LoadStop, ScenarioAbort, ScenarioEnded } from "./errors.ts";
 import { type AssertionReport, onAssertion } from "../expect.ts";
 import type {
   AgentView,
@@ -205,9 +205,7 @@ export class Runtime {
     this.#net.clear();
     for (const [id, call] of this.#calls) {
       this.#calls.delete(id);
-      call.reject(
-        withSite(new FlowError("the scenario ended before this call was answered"), call.site),
-      );
+      call.reject(withSite(new ScenarioEnded(), call.site));
     }
     return stray;
   }
@@ -218,9 +216,15 @@ export class Runtime {
     this.#running.controller.abort(new ScenarioAbort(reason));
   }
 
-  /** Records an error nobody awaited (an unhandled rejection) against the running scenario. */
+  /**
+   * Records an error nobody awaited (an unhandled rejection) against the
+   * running scenario; true when it was dealt with.
+   */
   recordStray(error: unknown): boolean {
-    if (!this.#running) return false;
+    if (!this.#running) {
+      // Calls its scenario left unanswered settle after it ended: nothing to fail.
+      return error instanceof ScenarioEnded || error instanceof ScenarioAbort;
+    }
     this.#running.stray ??= error;
     return true;
   }

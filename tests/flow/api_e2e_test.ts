@@ -164,3 +164,20 @@ scenario("runs after", async () => {
   assertMatch(run.stdout, /✓ .*runs after/);
   assertEquals(lastLine(run.stdout), "1 passed, 1 failed, 0 skipped");
 });
+
+Deno.test("a call left unanswered when its scenario ends does not break the next scenario", async () => {
+  await using dir = await scenarioDir({
+    "left.ts": `import { agent, expect, scenario } from "@ringo/flow";
+scenario("leaves a call unanswered", async () => {
+  void agent("late");
+});
+scenario("the next scenario runs", async () => {
+  const a = await agent("A");
+  expect(a.name).toBe("A");
+});
+`,
+  });
+  const run = await ringoFlow(["run", join(dir.path, "left.ts")]);
+  assertEquals(lastLine(run.stdout), "2 passed, 0 failed, 0 skipped", run.stdout + run.stderr);
+  assertEquals(run.code, 0);
+});
