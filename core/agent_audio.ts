@@ -88,8 +88,9 @@ export class AgentAudio {
       };
       this.#calls.push(audio);
     }
-    if (direction === "encode") audio.sentPath = path;
-    else audio.receivedPath = path;
+    const kept = keepAside(path, `${this.#init.workDir}/call${audio.index}-${direction}.dump.wav`);
+    if (direction === "encode") audio.sentPath = kept;
+    else audio.receivedPath = kept;
     this.#changes.dispatchEvent(new Event("change"));
   }
 
@@ -254,6 +255,22 @@ export class AgentAudio {
       this.#changes.addEventListener("change", onChange);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
+  }
+}
+
+/**
+ * Renames a dump baresip has just opened to a name of ringo's (baresip keeps
+ * writing through its open file). sndfile names dumps by the second, so a
+ * second call starting within the same second would otherwise truncate the
+ * first call's files. Where the file does not exist yet (a version that
+ * opens it later) the original name is kept.
+ */
+function keepAside(path: string, to: string): string {
+  try {
+    Deno.renameSync(path, to);
+    return to;
+  } catch {
+    return path;
   }
 }
 

@@ -238,3 +238,32 @@ Deno.test("listening with no call says there was no call", async () => {
     await a.stop();
   }
 });
+
+Deno.test("calls in quick succession each keep their own audio", async () => {
+  const recordDir = await Deno.makeTempDir();
+  const [a, b] = await Promise.all([
+    Agent.start({ name: "A" }),
+    Agent.start({ name: "B", recordDir }),
+  ]);
+  try {
+    await a.sendAudio({ kind: "tone", hz: 1000 });
+    await call(a, b);
+    await b.waitForTone(1000, { timeoutMs: 5000 });
+    await a.hangup();
+    await b.waitFor((s) => s.calls.length === 0, { description: "B idle" });
+    await a.sendAudio({ kind: "tone", hz: 1700 });
+    await call(a, b); // well within a second: sndfile would reuse the first call's file names
+    await b.waitForTone(1700, { timeoutMs: 5000 });
+    const paths = b.callAudio.map((c) => c.receivedPath);
+    assertEquals(paths.length, 2);
+    assertEquals(paths[0] !== paths[1], true);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+  const first = decodeWav(await Deno.readFile(`${recordDir}/call1-a-received.wav`));
+  const second = decodeWav(await Deno.readFile(`${recordDir}/call2-a-received.wav`));
+  assertEquals(new ToneDetector({ hz: 1000, sampleRate: 8000 }).push(first.channels[0]), true);
+  assertEquals(new ToneDetector({ hz: 1700, sampleRate: 8000 }).push(second.channels[0]), true);
+  assertEquals(new ToneDetector({ hz: 1700, sampleRate: 8000 }).push(first.channels[0]), false);
+  await Deno.remove(recordDir, { recursive: true });
+});
