@@ -291,6 +291,10 @@ Deno.test("the test PBX registers, authenticates and routes SIP between the test
       async () => {
         const sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
           "m=audio 40000 RTP/AVP 0\r\n";
+        // kamailio's two UDP workers may relay a 180 and a 200 sent back to
+        // back in either order: bob answers once alice has seen the 180.
+        let ringing!: () => void;
+        const rang = new Promise<void>((resolve) => (ringing = resolve));
         const inviting = alice.requestWithAuth(
           {
             method: "INVITE",
@@ -298,6 +302,9 @@ Deno.test("the test PBX registers, authenticates and routes SIP between the test
             from: "alice",
             body: sdp,
             contentType: "application/sdp",
+            onProvisional: (response) => {
+              if (response.status === 180) ringing();
+            },
           },
           TEST_USERS.alice,
         );
@@ -307,6 +314,7 @@ Deno.test("the test PBX registers, authenticates and routes SIP between the test
         assert.match(recordRoute, new RegExp(`sip:127\\.0\\.0\\.1:${pbx.port};lr`));
         const bobContact = `<sip:bob@127.0.0.1:${bob.port}>`;
         await bob.reply(invite, 180, "Ringing", { toTag: "bobtag" });
+        await rang;
         await bob.reply(invite, 200, "OK", {
           toTag: "bobtag",
           headers: [`Contact: ${bobContact}`, "Content-Type: application/sdp"],

@@ -133,6 +133,8 @@ export interface RequestOptions {
   contentType?: string;
   /** Where to send the request, default: the PBX. */
   target?: { hostname: string; port: number };
+  /** Called with each provisional (1xx) response as it arrives. */
+  onProvisional?: (response: SipMessage) => void;
 }
 
 /** A request as sent, with the final response it got. */
@@ -253,8 +255,10 @@ export class SipUdpClient implements AsyncDisposable {
       const response = await new Promise<SipMessage>((resolve, reject) => {
         this.#waiters.set(key, (msg) => {
           gotAny = true;
-          if (msg.status < 200) provisional.push(msg);
-          else resolve(msg);
+          if (msg.status < 200) {
+            provisional.push(msg);
+            opts.onProvisional?.(msg);
+          } else resolve(msg);
         });
         let interval = 500;
         const send = () => {
