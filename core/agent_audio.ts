@@ -55,6 +55,8 @@ export class AgentAudio {
   #serial = 0;
   #restartTimer?: ReturnType<typeof setTimeout>;
   #closed = false;
+  /** Ends every listener when the agent stops. */
+  readonly #closing = new AbortController();
 
   constructor(init: AgentAudioInit) {
     this.#init = init;
@@ -151,7 +153,10 @@ export class AgentAudio {
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<ToneHeard> {
     const deadline = Date.now() + options.timeoutMs;
-    const audio = await this.#receivedAudio(deadline, options.signal);
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.#closing.signal])
+      : this.#closing.signal;
+    const audio = await this.#receivedAudio(deadline, signal);
     const name = this.#init.name;
     const within = `${(options.timeoutMs / 1000).toFixed(1)} s`;
     if (!audio?.receivedPath) {
@@ -162,7 +167,7 @@ export class AgentAudio {
     try {
       return await listenForTone(audio.receivedPath, hz, {
         timeoutMs: Math.max(0, deadline - Date.now()),
-        signal: options.signal,
+        signal,
       });
     } catch (error) {
       if (!(error instanceof ToneNotHeardError)) throw error;
@@ -197,6 +202,9 @@ export class AgentAudio {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#restartTimer);
+    this.#closing.abort(
+      new AgentError(`agent "${this.#init.name}" stopped while listening for a tone`),
+    );
     const dir = this.#init.recordDir;
     if (!dir) return;
     for (const audio of this.#calls) {
@@ -238,6 +246,7 @@ export class AgentAudio {
     };
     const found = find();
     if (found?.receivedPath) return Promise.resolve(found);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const done = (value?: CallAudio, error?: unknown) => {
         clearTimeout(timer);

@@ -226,6 +226,20 @@ Deno.test("the chosen source survives hold and resume (read from what A encodes)
   }
 });
 
+Deno.test("stopping an agent ends its pending listen at once", async () => {
+  const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
+  try {
+    await call(a, b);
+    const outcome = b.waitForTone(1000, { timeoutMs: 60_000 }).then(() => "heard", (e) => e);
+    await b.stop();
+    const error = await outcome;
+    assertEquals(error instanceof AgentError, true);
+    assertMatch((error as Error).message, /stopped while listening/);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
 Deno.test("listening with no call says there was no call", async () => {
   const a = await Agent.start({ name: "A" });
   try {
