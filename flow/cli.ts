@@ -104,7 +104,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
     if (options.pcap) {
       pcap = new PcapSink(await pcapTarget(options.pcap));
       await pcap.open().catch((error) => {
-        throw new RingoError(`--pcap ${path}: ${(error as Error).message}`);
+        throw new RingoError(`--pcap ${options.pcap}: ${(error as Error).message}`);
       });
     }
   } catch (error) {

@@ -46,6 +46,14 @@ Deno.test("ringo flow run --pcap writes the SIP signalling that tshark decodes",
     assertEquals(flow.includes("INVITE") && flow.includes("BYE"), true, flow.join(","));
   });
 
+  await t.step("a --pcap file that cannot be written is a usage error naming it", async () => {
+    const run = await ringoFlow(["run", "call.ts", "--pcap", "/proc/ringo.pcap"], {
+      cwd: dir.path,
+    });
+    assertEquals(run.code, 2, run.stdout + run.stderr);
+    assertMatch(run.stderr, /--pcap \/proc\/ringo\.pcap: /);
+  });
+
   await t.step("a bare --pcap writes below ringo-pcap/", async () => {
     const run = await ringoFlow(["run", "call.ts", "--pcap"], { cwd: dir.path });
     assertEquals(run.code, 0, run.stdout + run.stderr);
