@@ -79,7 +79,7 @@ Deno.test("ringo flow check type-checks and lists scenarios without starting age
       /examples\/loopback\/in_call\.ts\n\s+hold and resume \[loopback, hold\]/,
     );
     assertMatch(run.stdout, /examples\/loopback\/call\.ts \(one scenario: the whole file\)/);
-    assertMatch(lastLine(run.stdout), /^\d+ scenarios in 4 files$/);
+    assertMatch(lastLine(run.stdout), /^\d+ scenarios in 5 files$/);
   });
   await t.step("a type error fails the check with file:line:column", async () => {
     await using dir = await scenarioDir({
