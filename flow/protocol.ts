@@ -216,6 +216,8 @@ export type WorkerMessage =
     scenarioId: string;
     message: string;
     level: "debug" | "info" | "warn" | "error";
+    /** Set for an agent's own event (a call, a DTMF digit…), sent by the host. */
+    agent?: string;
   };
 
 /** The name of a plain script's one scenario: its file name without the extension. */

@@ -11,12 +11,14 @@ import {
   Agent as CoreAgent,
   AgentError,
   type AgentSnapshot,
+  type BaresipEvent,
   type CallState,
   formatVersion,
   fullHeaderName,
   type SipMessage,
 } from "../../core/mod.ts";
 import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
+import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
 
 // The scenario API's State must stay the engine's CallState.
 const _sameStates: typeof CallState = State;
@@ -29,6 +31,8 @@ export interface AgentPoolOptions {
   saveAudioDir?: string;
   /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`). */
   keepSip?: boolean;
+  /** Receives each agent's notable events as report lines (see agent_events.ts). */
+  onAgentEvent?(scenarioId: string, agent: string, line: AgentEventLine): void;
   /** Longest wait for a configured agent to register; default 10 s. */
   registerTimeoutMs?: number;
   /**
@@ -145,11 +149,19 @@ export class AgentPool {
     const owned: Owned = {
       agent,
       scenarioId,
-      detach: () => agent.removeEventListener("change", onChange),
+      detach: () => {
+        agent.removeEventListener("change", onChange);
+        agent.removeEventListener("event", onEvent);
+      },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
     const onChange = () => this.#options.push(handle, viewOf(agent, owned.sending));
+    const onEvent: EventListener = (e) => {
+      const line = describeAgentEvent((e as CustomEvent<BaresipEvent>).detail);
+      if (line) this.#options.onAgentEvent?.(scenarioId, name, line);
+    };
     agent.addEventListener("change", onChange);
+    agent.addEventListener("event", onEvent);
     this.#owned.set(handle, owned);
     if (registers) await this.#awaitRegistration(agent);
     return {

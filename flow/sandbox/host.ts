@@ -107,6 +107,8 @@ export class ScenarioWorker {
       saveAudioDir: options.saveAudioDir,
       keepSip: options.keepSip,
       resolveReadable: (path) => this.#resolveReadable(path, "file"),
+      onAgentEvent: (scenarioId, agent, { message, level }) =>
+        this.#options.onMessage?.({ type: "log", scenarioId, agent, message, level }),
     });
     this.#net = new NetRegistry({
       push: (owner, event) => this.#post({ type: "net", owner, event }),

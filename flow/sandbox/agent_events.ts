@@ -1,0 +1,66 @@
+/**
+ * The notable events of an agent as lines of its scenario's report: calls
+ * coming and going, DTMF digits received, registrations. They are `log`
+ * events with the agent's name (in `--json` output, under a failed
+ * scenario, and with `-v`), so a report tells what each agent saw, in order.
+ * SDP, RTCP and other chatter are left out.
+ *
+ * @module
+ */
+import type { BaresipEvent } from "../../core/mod.ts";
+
+/** One line for the report. */
+export interface AgentEventLine {
+  message: string;
+  level: "info" | "warn";
+}
+
+/**
+ * The report line for `event`, or undefined for events not worth one.
+ *
+ * @example
+ * ```ts
+ * describeAgentEvent({ type: "CALL_DTMF_START", param: "5", raw: {} });
+ * // { message: "DTMF received: 5", level: "info" }
+ * ```
+ */
+export function describeAgentEvent(event: BaresipEvent): AgentEventLine | undefined {
+  const peer = event.peerUri ? ` ${event.peerUri}` : "";
+  const param = event.param?.trim();
+  switch (event.type) {
+    case "CALL_INCOMING":
+      return info(`incoming call from${peer || " an unknown caller"}`);
+    case "CALL_RINGING":
+      return info(`ringing at${peer || " the callee"}`);
+    case "CALL_PROGRESS":
+      return info(`call in progress (early media) with${peer || " the callee"}`);
+    case "CALL_ESTABLISHED":
+      return info(`call established with${peer || " the peer"}`);
+    case "CALL_CLOSED":
+      return info(`call with${peer || " the peer"} closed${param ? `: ${param}` : ""}`);
+    case "TRANSFER":
+    case "CALL_TRANSFER":
+      return info(`asked to transfer the call${param ? ` to ${param}` : ""}`);
+    case "TRANSFER_FAILED":
+    case "CALL_TRANSFER_FAILED":
+      return { message: `transfer failed${param ? `: ${param}` : ""}`, level: "warn" };
+    case "CALL_DTMF_START":
+      return param ? info(`DTMF received: ${param}`) : undefined;
+    case "REGISTER_OK":
+      return info(`registered${event.accountAor ? ` as ${event.accountAor}` : ""}`);
+    case "REGISTER_FAIL":
+      return { message: `registration failed${param ? `: ${param}` : ""}`, level: "warn" };
+    case "UNREGISTERING":
+      return info("unregistering");
+    case "MWI_NOTIFY":
+      return info("message-waiting notification");
+    case "AUDIO_ERROR":
+      return { message: `audio error${param ? `: ${param}` : ""}`, level: "warn" };
+    default:
+      return undefined;
+  }
+}
+
+function info(message: string): AgentEventLine {
+  return { message, level: "info" };
+}
