@@ -5,6 +5,13 @@
  * @module
  */
 
+/**
+ * Where an error thrown by the API belongs: the stack of the scenario line
+ * that made the call (`new Error().stack` there), kept on the error under
+ * this key. Reports show these frames instead of the error's own.
+ */
+export const CALL_SITE: unique symbol = Symbol.for("ringo.flow.callSite");
+
 /** A scenario used the API wrongly, or outside `ringo flow run`. */
 export class FlowError extends Error {
   /** How to fix it, when there is a fix. */

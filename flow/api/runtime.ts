@@ -14,7 +14,7 @@
  * @module
  */
 import { askEnv } from "../env_channel.ts";
-import { FlowError, LoadStop, ScenarioAbort, ScenarioEnded } from "./errors.ts";
+import { CALL_SITE, FlowError, LoadStop, ScenarioAbort, ScenarioEnded } from "./errors.ts";
 import { type AssertionReport, onAssertion } from "../expect.ts";
 import type {
   AgentView,
@@ -403,10 +403,17 @@ function abortError(signal: AbortSignal): Error {
   return new ScenarioAbort(String(reason ?? "aborted"));
 }
 
-/** Gives `error` the stack of the call site `site` (minus the site's own first line). */
+/**
+ * Tells the report that `error` belongs to the call site `site` (the
+ * scenario line that called the API), whatever its own stack says.
+ *
+ * The site is kept beside the error (see {@link CALL_SITE}) rather than
+ * written over its `stack`: Deno replaces an error with a customised stack
+ * by a plain `Error` when it ends a module's top-level await, and a plain
+ * script would lose the error's name and line.
+ */
 export function withSite<E extends Error>(error: E, site: Error): E {
-  const frames = (site.stack ?? "").split("\n").slice(1).join("\n");
-  error.stack = `${error.name}: ${error.message}${frames ? `\n${frames}` : ""}`;
+  Object.defineProperty(error, CALL_SITE, { value: site.stack ?? "", configurable: true });
   return error;
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CALL_SITE } from "../api/errors.ts";
 import type { WireFailure, WireLocation } from "../protocol.ts";
 import { explainDenied } from "./permissions.ts";
 
@@ -39,10 +40,11 @@ export function describeFailure(error: unknown, url: string, file: string): Wire
   if (!SELF_EXPLAINING.has(name)) message = `${name}: ${message}`;
   const hint = (error as { hint?: unknown }).hint;
   if (typeof hint === "string" && hint !== "") message += `\n  hint: ${hint}`;
-  const location = locate(`${error.stack ?? ""}\n${error.message}`, url, file);
+  const stack = stackOf(error);
+  const location = locate(`${stack ?? ""}\n${error.message}`, url, file);
   return {
     message: shown(message),
-    ...(error.stack ? { stack: shown(scenarioFrames(error.stack)) } : {}),
+    ...(stack ? { stack: shown(scenarioFrames(stack)) } : {}),
     ...(location ? { location } : {}),
   };
 }
@@ -83,6 +85,14 @@ export function isLoadError(error: unknown): boolean {
   if (!(error instanceof TypeError)) return false;
   return /^(SyntaxError: |Module not found|Relative import path|Import ".*" not a dependency|Unable to load|Import ".*" failed|Unsupported scheme|Expected a JavaScript or TypeScript module|Requires \w+ access to)/
     .test(error.message);
+}
+
+/** The error's stack, or its name and message over the frames of the API call it came from. */
+function stackOf(error: Error): string | undefined {
+  const site = (error as { [CALL_SITE]?: string })[CALL_SITE];
+  if (site === undefined) return error.stack;
+  const frames = site.split("\n").slice(1).join("\n");
+  return `${error.name}: ${error.message}${frames ? `\n${frames}` : ""}`;
 }
 
 /** ringo's own flow modules: their frames say nothing about the scenario. */

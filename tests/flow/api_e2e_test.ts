@@ -181,3 +181,22 @@ scenario("the next scenario runs", async () => {
   assertEquals(lastLine(run.stdout), "2 passed, 0 failed, 0 skipped", run.stdout + run.stderr);
   assertEquals(run.code, 0);
 });
+
+Deno.test("a plain script that fails in an API call reports the error and its line", async () => {
+  await using dir = await scenarioDir({
+    "late.ts": `import { agent, expect, State, until } from "@ringo/flow";
+const a = await agent("A");
+const b = await agent("B");
+await a.dial(b);
+await until(() => expect(b.state).toBe(State.Established), "300ms");
+`,
+  });
+  const run = await ringoFlow(["run", join(dir.path, "late.ts"), "--json"]);
+  const end = parseNdjson(run.stdout).find((e) => e.type === "scenario-end") as {
+    error: { message: string; stack: string; location?: { line: number; column?: number } };
+  };
+  assertMatch(end.error.message, /^timed out after 300ms: B state: expected established, got /);
+  assertMatch(end.error.stack, /^TimeoutError: /);
+  assertEquals(end.error.location?.line, 5);
+  assertEquals(run.code, 1);
+});
