@@ -216,8 +216,8 @@ export class Agent {
    *
    * @example
    * ```ts
-   * await until(() => expect(b.state).toBe(State.Ringing));
-   * expect(b.header("X-Customer-Id")).toBe("42");
+   * // The INVITE's trace can come just after the ringing: wait on the header itself.
+   * await until(() => expect(b.header("X-Customer-Id")).toBe("42"));
    * ```
    */
   header(name: string): string | undefined {
