@@ -53,6 +53,17 @@ export async function listenForTone(
   hz: number,
   options: ListenOptions,
 ): Promise<ToneHeard> {
+  try {
+    return await listen(path, hz, options);
+  } catch (error) {
+    // Once aborted (the agent stopping), its folder may be gone mid-read:
+    // the abort is the reason, not the missing file.
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw error;
+  }
+}
+
+async function listen(path: string, hz: number, options: ListenOptions): Promise<ToneHeard> {
   const tail = await WavTail.open(path, { fromEnd: true });
   const detector = new ToneDetector({ ...options, hz, sampleRate: tail.sampleRate });
   const recent = new RecentAudio(tail.sampleRate * SUMMARY_SECONDS);

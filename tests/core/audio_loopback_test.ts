@@ -233,7 +233,7 @@ Deno.test("stopping an agent ends its pending listen at once", async () => {
     const outcome = b.waitForTone(1000, { timeoutMs: 60_000 }).then(() => "heard", (e) => e);
     await b.stop();
     const error = await outcome;
-    assertEquals(error instanceof AgentError, true);
+    assertEquals(error instanceof AgentError, true, String(error));
     assertMatch((error as Error).message, /stopped while listening/);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
