@@ -17,8 +17,6 @@ export type Feature =
   | "reject-with-code"
   | "custom-headers"
   | "dtmf-info"
-  | "register-command"
-  | "ausine-any-rate"
   | "audio-after-hold"
   | "dtmf-auto";
 
@@ -34,9 +32,10 @@ interface FeatureSpec {
 }
 
 const FEATURES: Record<Feature, FeatureSpec> = {
+  // baresip#1718 (atransferstart/exec/abort, merged early 2022): not in 1.1.0's menu.
   "attended-transfer": {
     description: "attended transfer",
-    since: version("1.1.0"),
+    since: version("2.0.0"),
     commands: ["atransferstart", "atransferexec", "atransferabort"],
   },
   "reject-with-code": {
@@ -52,15 +51,6 @@ const FEATURES: Record<Feature, FeatureSpec> = {
   // baresip#1258 (merged 2021-03-10, released in 1.1.0): `dtmfmode=info`.
   "dtmf-info": {
     description: 'DTMF via SIP INFO (dtmf_mode "info")',
-    since: version("1.1.0"),
-  },
-  "register-command": {
-    description: "registering an existing account on demand",
-    since: version("1.1.0"),
-    commands: ["uareg"],
-  },
-  "ausine-any-rate": {
-    description: "a sine source at any sample rate",
     since: version("1.1.0"),
   },
   // baresip#1583 (merged 2021-08-25, after 1.1.0): `dtmfmode=auto`.
@@ -113,7 +103,7 @@ export function parseHelp(text: string): CommandList {
  * ```ts
  * const caps = new Capabilities(version("1.0.0"));
  * caps.has("attended-transfer"); // false
- * caps.require("attended-transfer"); // throws: attended transfer needs baresip ≥ 1.1.0 …
+ * caps.require("attended-transfer"); // throws: attended transfer needs baresip ≥ 2.0.0 …
  * ```
  */
 export class Capabilities {
@@ -138,9 +128,11 @@ export class Capabilities {
   /** The sentence explaining why `feature` is missing, or undefined. */
   missingReason(feature: Feature): string | undefined {
     const spec = FEATURES[feature];
-    const running = `this is baresip ${formatVersion(this.version)}`;
+    const running = `baresip ${formatVersion(this.version)}`;
     if (!atLeast(this.version, spec.since)) {
-      return `${spec.description} needs baresip ≥ ${formatVersion(spec.since)} (${running})`;
+      return `${spec.description} needs baresip ≥ ${
+        formatVersion(spec.since)
+      } (this is ${running})`;
     }
     if (!this.commands) return undefined;
     const missing = (spec.commands ?? []).filter((c) => !this.commands!.names.has(c));
@@ -150,9 +142,7 @@ export class Capabilities {
     }
     const takes = spec.commandTakesParams;
     if (takes && !this.commands.withParams.has(takes)) {
-      return `${spec.description} needs '${takes}' to take parameters, which it does not in ${
-        running.slice(8)
-      }`;
+      return `${spec.description} needs '${takes}' to take parameters, which it does not in ${running}`;
     }
     return undefined;
   }

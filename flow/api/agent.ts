@@ -346,7 +346,7 @@ export class Agent {
     return this.#verb("transfer", targetUri(target, "transfer"));
   }
 
-  /** Starts an attended transfer to `target` (needs baresip ≥ 1.1.0). */
+  /** Starts an attended transfer to `target` (needs baresip ≥ 2.0.0). */
   attendedTransfer(target: Agent | string): Promise<void> {
     return this.#verb("attendedTransfer", targetUri(target, "attendedTransfer"));
   }
