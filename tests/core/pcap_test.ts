@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { sipFields } from "../tshark.ts";
 import { assertEquals } from "../assert.ts";
 import {
   internetChecksum,
@@ -41,17 +42,6 @@ function records(file: Uint8Array): Array<[number, number, Uint8Array]> {
     at += 16 + length;
   }
   return out;
-}
-
-async function tshark(path: string, fields: string[]): Promise<string[]> {
-  const output = await new Deno.Command("tshark", {
-    args: ["-r", path, "-Y", "sip", "-T", "fields", ...fields.flatMap((f) => ["-e", f])],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout);
-  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
-  return text.trimEnd().split("\n");
 }
 
 Deno.test("pcap writer", async (t) => {
@@ -101,7 +91,7 @@ Deno.test("pcap writer", async (t) => {
         path,
         concat(pcapHeader(), encoder.records(sipPackets([...messages, ...tcp, ...v6]))),
       );
-      const rows = await tshark(path, ["sip.Method", "sip.Status-Code", "ip.src", "ipv6.dst"]);
+      const rows = await sipFields(path, ["sip.Method", "sip.Status-Code", "ip.src", "ipv6.dst"]);
       assertEquals(rows.map((r) => r.split("\t").slice(0, 2).join(" ").trim()), [
         "INVITE",
         "180",

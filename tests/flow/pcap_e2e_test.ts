@@ -5,6 +5,7 @@
  */
 import { deepStrictEqual as assertEquals, match as assertMatch } from "node:assert/strict";
 import { join } from "node:path";
+import { sipFields } from "../tshark.ts";
 import { lastLine, PASSING_CALL, ringoFlow, scenarioDir } from "./e2e.ts";
 
 const FAILING = `import { agent, expect, State, until } from "@ringo/flow";
@@ -15,13 +16,8 @@ await until(() => expect(b.state).toBe(State.Established), "300ms");
 `;
 
 async function sipFlow(path: string): Promise<string[]> {
-  const output = await new Deno.Command("tshark", {
-    args: ["-r", path, "-Y", "sip", "-T", "fields", "-e", "sip.Method", "-e", "sip.Status-Code"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
-  return new TextDecoder().decode(output.stdout).trimEnd().split("\n").map((l) => l.trim());
+  const lines = await sipFields(path, ["sip.Method", "sip.Status-Code"]);
+  return lines.map((l) => l.trim());
 }
 
 Deno.test("ringo flow run --pcap writes the SIP signalling that tshark decodes", async (t) => {
