@@ -18,7 +18,8 @@ import {
   State,
 } from "../protocol.ts";
 import { FlowError } from "./errors.ts";
-import { findHeader, headerRecord } from "./headers.ts";
+// core/sip_headers.ts imports nothing, so the scenario side may share it.
+import { headerRecord, headerValue } from "../../core/sip_headers.ts";
 import { type Runtime, runtime } from "./runtime.ts";
 
 /** A duration: `"500ms"`, `"10s"`, `"2m"`, or a number of seconds. */
@@ -221,7 +222,10 @@ export class Agent {
    * ```
    */
   header(name: string): string | undefined {
-    return this.#read(`header ${name}`, findHeader(this.#view.invite?.headers ?? [], name));
+    return this.#read(
+      `header ${name}`,
+      headerValue(this.#view.invite?.headers ?? [], String(name)),
+    );
   }
 
   /**
