@@ -10,6 +10,7 @@
  * @module
  */
 import { parseDuration } from "../duration.ts";
+import { describePath, pathTester } from "../net/mock_routes.ts";
 import { noteRead } from "../expect.ts";
 import type {
   NetEvent,
@@ -20,7 +21,7 @@ import type {
   WireRouteAction,
 } from "../net/wire.ts";
 import type { Duration } from "./agent.ts";
-import { headerPairs, headerRecord, type HttpHeaders } from "./http.ts";
+import { encodeBody, headerPairs, headerRecord, type HttpHeaders } from "./http.ts";
 import { jsonAt } from "./json_path.ts";
 import { type Runtime, runtime } from "./runtime.ts";
 import { WsMessage } from "./websocket.ts";
@@ -323,7 +324,7 @@ export class MockServer {
   /** Requests received on `path` (every request when left out), oldest first. */
   requests(path?: PathPattern): MockRequest[] {
     if (path === undefined) return [...this.#requests];
-    const test = matcher(path);
+    const test = pathTester(toWirePath(path));
     return this.#requests.filter((r) => test(r.path));
   }
 
@@ -476,13 +477,7 @@ function toWirePath(path: PathPattern): WirePathMatch {
 }
 
 function describe(path: PathPattern): string {
-  return typeof path === "string" ? path : `re:${path.regex}`;
-}
-
-function matcher(path: PathPattern): (p: string) => boolean {
-  if (typeof path === "string") return (p) => p === path;
-  const re = new RegExp(`^(?:${path.regex})$`, path.flags);
-  return (p) => re.test(p);
+  return describePath(toWirePath(path));
 }
 
 /** A response as the runner sends it. */
@@ -499,16 +494,8 @@ function toWire(response: MockResponse): WireMockResponse {
     throw new TypeError(`a mock answer's status must be 200–599, got ${JSON.stringify(status)}`);
   }
   const headers = headerPairs(response.headers);
-  const body = response.body === undefined
-    ? ""
-    : typeof response.body === "string"
-    ? response.body
-    : JSON.stringify(response.body);
-  const hasType = headers.some(([n]) => n.toLowerCase() === "content-type");
   if (response.contentType) headers.push(["content-type", response.contentType]);
-  else if (!hasType && response.body !== undefined && typeof response.body !== "string") {
-    headers.push(["content-type", "application/json"]);
-  }
+  const body = encodeBody(response.body, headers) ?? "";
   return {
     status,
     headers,

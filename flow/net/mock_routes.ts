@@ -64,26 +64,38 @@ export class MockRoutes {
 
 /** `method path` as people write it: `POST /hook`, `* re:/calls/.*`. */
 export function describeRoute(method: string, path: WirePathMatch): string {
-  return `${method} ${"exact" in path ? path.exact : `re:${path.regex}`}`;
+  return `${method} ${describePath(path)}`;
+}
+
+/** A path pattern as people write it: `/hook`, `re:/calls/.*`. */
+export function describePath(path: WirePathMatch): string {
+  return "exact" in path ? path.exact : `re:${path.regex}`;
+}
+
+/**
+ * A test for paths: equal to an exact path, or matching the whole of a
+ * regular expression (anchored, `g`/`y` flags dropped).
+ *
+ * @example
+ * ```ts
+ * pathTester({ regex: "/calls/[0-9]+", flags: "" })("/calls/7"); // true
+ * ```
+ */
+export function pathTester(path: WirePathMatch): (path: string) => boolean {
+  if ("exact" in path) return (p) => p === path.exact;
+  const anchored = new RegExp(`^(?:${path.regex})$`, path.flags.replace(/[gy]/g, ""));
+  return (p) => anchored.test(p);
 }
 
 function compile(route: WireRoute): CompiledRoute {
   const method = route.method.toUpperCase();
   const normalised = { ...route, method };
   const { path } = route;
-  if ("exact" in path) {
-    return {
-      route: normalised,
-      key: `${method} ${path.exact}`,
-      test: (p) => p === path.exact,
-      exact: true,
-    };
-  }
-  const anchored = new RegExp(`^(?:${path.regex})$`, path.flags.replace(/[gy]/g, ""));
+  const exact = "exact" in path;
   return {
     route: normalised,
-    key: `${method} re:/${path.regex}/${path.flags}`,
-    test: (p) => anchored.test(p),
-    exact: false,
+    key: exact ? `${method} ${path.exact}` : `${method} re:/${path.regex}/${path.flags}`,
+    test: pathTester(path),
+    exact,
   };
 }
