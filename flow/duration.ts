@@ -108,3 +108,17 @@ function invalid(shown: string): DurationError {
 function describeNonString(value: unknown): string {
   return value === null ? "null" : `of type ${typeof value}`;
 }
+
+/**
+ * A time limit as messages name it: `60s`, `1.5s`, `500ms`.
+ *
+ * @example
+ * ```ts
+ * formatSeconds(1500); // "1.5s"
+ * ```
+ */
+export function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+}

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { formatSeconds } from "../duration.ts";
 import { askEnv } from "../env_channel.ts";
 import { CALL_SITE, FlowError, LoadStop, ScenarioAbort, ScenarioEnded } from "./errors.ts";
 import { type AssertionReport, onAssertion } from "../expect.ts";
@@ -415,11 +416,4 @@ function abortError(signal: AbortSignal): Error {
 export function withSite<E extends Error>(error: E, site: Error): E {
   Object.defineProperty(error, CALL_SITE, { value: site.stack ?? "", configurable: true });
   return error;
-}
-
-/** `60s`, `1.5s`, `500ms`: short, for messages. */
-export function formatSeconds(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
 }

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { parseDuration } from "../duration.ts";
+import { formatSeconds, parseDuration } from "../duration.ts";
 import { AssertionError } from "../expect.ts";
 import type { CallView } from "../protocol.ts";
 import type { Duration } from "./agent.ts";
 import { LoadStop, ScenarioAbort, SkipSignal } from "./errors.ts";
-import { formatSeconds, runtime, withSite } from "./runtime.ts";
+import { runtime, withSite } from "./runtime.ts";
 
 /** How often `until` re-checks when nothing announced a change. */
 const FALLBACK_TICK_MS = 250;

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { parseDuration } from "../duration.ts";
+import { formatSeconds, parseDuration } from "../duration.ts";
 import type { NetEvent } from "../net/wire.ts";
 import type { Duration } from "./agent.ts";
 import { headerPairs, type HttpHeaders } from "./http.ts";
 import { jsonAt } from "./json_path.ts";
-import { formatSeconds, runtime, withSite } from "./runtime.ts";
+import { runtime, withSite } from "./runtime.ts";
 import { TimeoutError } from "./until.ts";
 
 /** Default time `next()` waits. */

@@ -5,11 +5,9 @@
  *
  * @module
  */
+import { formatSeconds } from "../duration.ts";
 import { connectionReason, NetError } from "./errors.ts";
 import type { WireHttpRequest, WireHttpResponse } from "./wire.ts";
-
-/** Methods `http()` accepts. */
-export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /**
  * Sends `request` and reads the whole answer. Rejects with a
@@ -61,7 +59,7 @@ export async function httpRequest(
     };
   } catch (error) {
     if (timeout.aborted) {
-      throw new NetError(`${what} timed out after ${formatMs(request.timeoutMs)}`, {
+      throw new NetError(`${what} timed out after ${formatSeconds(request.timeoutMs)}`, {
         hint: "the server did not answer in time; give it longer with the timeout option",
         cause: error,
       });
@@ -77,8 +75,4 @@ export async function httpRequest(
       cause: error,
     });
   }
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${ms / 1000}s`;
 }
