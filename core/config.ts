@@ -28,6 +28,9 @@ export interface AgentConfigOptions {
 /** Sample rate of the virtual audio: baresip 1.0.0's ausine works only at 48 kHz. */
 export const AUDIO_SAMPLE_RATE = 48_000;
 
+/** Channels of every agent's audio source: 1.0.0's ausine plays stereo only. */
+export const SOURCE_CHANNELS = 2;
+
 /**
  * The default outgoing audio: "silence" that still clocks RTP (so RFC 4733
  * DTMF keeps flowing). baresip 1.0.0's ausine refuses 0 Hz (10-20000 Hz), so
@@ -65,7 +68,7 @@ export function renderAgentConfig(options: AgentConfigOptions): string {
     ["audio_source", options.audioSource ?? SILENT_SOURCE],
     ["ausrc_srate", AUDIO_SAMPLE_RATE],
     ["auplay_srate", AUDIO_SAMPLE_RATE],
-    ["ausrc_channels", 2],
+    ["ausrc_channels", SOURCE_CHANNELS],
     ["auplay_channels", 1],
     ["audio_level", "no"],
     ["rtp_ports", "10000-60000"],

@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { SILENT_SOURCE } from "../config.ts";
+import { AUDIO_SAMPLE_RATE, SILENT_SOURCE, SOURCE_CHANNELS } from "../config.ts";
 import { decodeWav, encodeWav, WavError } from "./wav.ts";
 import { resample, toChannels } from "./resample.ts";
 
@@ -28,11 +28,8 @@ export interface PreparedSource {
   restartMs?: number;
 }
 
-/** Rate and channels of every agent's audio source (baresip 1.0.0's ausine only runs at 48 kHz). */
-export const SOURCE_FORMAT = { sampleRate: 48_000, channels: 2 } as const;
-
-/** "Silence" that keeps the RTP clock running (see {@link SILENT_SOURCE}). */
-export const SILENT_DEVICE = SILENT_SOURCE;
+/** Rate and channels of every agent's audio source, as core/config.ts sets them. */
+export const SOURCE_FORMAT = { sampleRate: AUDIO_SAMPLE_RATE, channels: SOURCE_CHANNELS } as const;
 
 /** The lowest and highest tone baresip's ausine plays. */
 export const TONE_RANGE = { min: 10, max: 20_000 } as const;
@@ -61,7 +58,7 @@ export async function prepareSource(
 ): Promise<PreparedSource> {
   switch (spec.kind) {
     case "silence":
-      return { spec, device: SILENT_DEVICE };
+      return { spec, device: SILENT_SOURCE };
     case "tone": {
       const hz = spec.hz;
       if (!Number.isInteger(hz) || hz < TONE_RANGE.min || hz > TONE_RANGE.max) {
