@@ -1,19 +1,9 @@
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { Agent, AgentError, CallState } from "../../core/mod.ts";
+import { Agent, AgentError } from "../../core/mod.ts";
+import { call } from "./calls.ts";
 import { decodeWav, parseWavHeader } from "../../core/audio/wav.ts";
 import { ToneDetector } from "../../core/audio/tone_detector.ts";
 import { listenForTone } from "../../core/audio/listen.ts";
-
-const established = (s: { calls: { state: string }[] }) =>
-  s.calls[0]?.state === CallState.Established;
-
-/** Two loopback agents with an established call from A to B. */
-async function call(a: Agent, b: Agent): Promise<void> {
-  await a.dial(b.contactUri);
-  await b.waitFor((s) => s.calls[0]?.state === CallState.Ringing, { description: "B ringing" });
-  await b.accept();
-  await Promise.all([a.waitFor(established), b.waitFor(established)]);
-}
 
 /**
  * Lets audio already on its way drain before asserting it stopped: the

@@ -1,23 +1,7 @@
 import { assertEquals, assertRejects } from "../assert.ts";
-import {
-  Agent,
-  CallState,
-  Capabilities,
-  CapabilityError,
-  detectBaresip,
-  version,
-} from "../../core/mod.ts";
+import { Agent, Capabilities, CapabilityError, detectBaresip, version } from "../../core/mod.ts";
 import { encodeWav } from "../../core/audio/wav.ts";
-
-const established = (s: { calls: { state: string }[] }) =>
-  s.calls[0]?.state === CallState.Established;
-
-async function call(a: Agent, b: Agent): Promise<void> {
-  await a.dial(b.contactUri);
-  await b.waitFor((s) => s.calls[0]?.state === CallState.Ringing, { description: "B ringing" });
-  await b.accept();
-  await Promise.all([a.waitFor(established), b.waitFor(established)]);
-}
+import { call } from "./calls.ts";
 
 Deno.test("RFC 4733 DTMF: every digit arrives complete and in order", async (t) => {
   const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
