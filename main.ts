@@ -8,7 +8,7 @@ import { notYetAvailable } from "./cli/later.ts";
 import { parseCommandLine } from "./cli/program.ts";
 
 if (import.meta.main) {
-  const command = parseCommandLine(Deno.args);
+  const command = await parseCommandLine(Deno.args);
   const code = "action" in command ? await dispatchFlow(command) : await notYetAvailable(command);
   Deno.exit(code);
 }

@@ -13,7 +13,7 @@ import { run } from "@optique/run";
 import { DEFAULT_AUDIO_DIR, DEFAULT_PCAP_DIR, flowCommand, flowCommandFor } from "./flow.ts";
 import { controlCommand, phoneCommand } from "./later.ts";
 import { withBareFlagValues } from "./lists.ts";
-import { VERSION } from "./version.ts";
+import { VERSION, versionReport } from "./version.ts";
 
 /** The `ringo` parser: one of its tools. */
 export const ringoParser = or(phoneCommand, controlCommand, flowCommand);
@@ -35,15 +35,20 @@ const BARE_FLAG_VALUES = {
 
 /**
  * Parses `args` (no arguments shows the help; help, version and completions print and exit here, as do
- * usage errors with code 2).
+ * usage errors with code 2). `--version` also names the baresip ringo will use.
  *
  * @example
  * ```ts
- * const command = parseCommandLine(["flow", "run", "examples/loopback"]);
+ * const command = await parseCommandLine(["flow", "run", "examples/loopback"]);
  * ```
  */
-export function parseCommandLine(args: readonly string[]): RingoCommand {
+export async function parseCommandLine(args: readonly string[]): Promise<RingoCommand> {
   const parser: Parser<"sync", RingoCommand, unknown> = flowCommandFor(args) ?? ringoParser;
+  if (args.length === 1 && args[0] === "--version") {
+    // Optique prints one line; this report has three (ringo, deno, baresip).
+    console.log(await versionReport());
+    Deno.exit(0);
+  }
   return run(parser, {
     programName: "ringo",
     args: args.length === 0 ? ["--help"] : withBareFlagValues(args, BARE_FLAG_VALUES),

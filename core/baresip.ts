@@ -1,16 +1,24 @@
 /**
- * Finding the baresip installation: the binary (PATH or `RINGO_BARESIP`),
- * its version, and its module folder.
+ * Finding the baresip installation: the binary (`RINGO_BARESIP`, the
+ * checkout's pinned build, or `PATH`), its version, and its module folder.
  *
  * @module
  */
 import { BaresipError } from "./errors.ts";
 import { formatVersion, parseBaresipVersion, type Version } from "./version.ts";
 
+/** The baresip version ringo pins and tests first (built by `.ci/build-baresip`). */
+export const PINNED_BARESIP_VERSION = "4.10.0";
+
+/** Where a baresip binary was found, in the order of choice. */
+export type BaresipSource = "RINGO_BARESIP" | "checkout" | "PATH";
+
 /** A usable baresip installation. */
 export interface BaresipInstall {
   /** Absolute path of the binary. */
   binary: string;
+  /** How it was chosen (see {@link findBaresipBinary}). */
+  source: BaresipSource;
   /** Its version, from `baresip -h`. */
   version: Version;
   /** Folder holding its modules (`ctrl_tcp.so`, `menu.so`, …). */
@@ -49,11 +57,11 @@ const cache = new Map<string, Promise<BaresipInstall>>();
 export function detectBaresip(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Promise<BaresipInstall> {
-  const binary = findBaresipBinary(env);
+  const { binary, source } = findBaresipBinary(env);
   const key = `${binary}\0${env.RINGO_BARESIP_MODULES ?? ""}`;
   let found = cache.get(key);
   if (!found) {
-    found = inspect(binary, env.RINGO_BARESIP_MODULES);
+    found = inspect(binary, source, env.RINGO_BARESIP_MODULES);
     found.catch(() => cache.delete(key));
     cache.set(key, found);
   }
@@ -61,12 +69,20 @@ export function detectBaresip(
 }
 
 /**
- * The baresip binary to run: `RINGO_BARESIP` when set (it must exist), or the
+ * The baresip binary to run, in this order: `RINGO_BARESIP` when set (it
+ * must exist); the checkout's pinned build (`.tools/baresip-4.10.0/`, made
+ * by `.ci/build-baresip`) when ringo runs from a checkout that has one; the
  * first `baresip` on `PATH`.
  *
  * @throws {BaresipError} one sentence saying it was not found, with a hint.
+ * @example
+ * ```ts
+ * findBaresipBinary({ PATH: "/usr/bin" }); // { binary: "/usr/bin/baresip", source: "PATH" }
+ * ```
  */
-export function findBaresipBinary(env: Record<string, string | undefined>): string {
+export function findBaresipBinary(
+  env: Record<string, string | undefined>,
+): { binary: string; source: BaresipSource } {
   const override = env.RINGO_BARESIP;
   if (override) {
     if (!isExecutable(override)) {
@@ -77,20 +93,38 @@ export function findBaresipBinary(env: Record<string, string | undefined>): stri
         },
       );
     }
-    return override;
+    return { binary: override, source: "RINGO_BARESIP" };
   }
+  const pinned = checkoutBaresip();
+  if (pinned && isExecutable(pinned)) return { binary: pinned, source: "checkout" };
   for (const dir of (env.PATH ?? "").split(":")) {
     if (!dir) continue;
     const candidate = `${dir}/baresip`;
-    if (isExecutable(candidate)) return candidate;
+    if (isExecutable(candidate)) return { binary: candidate, source: "PATH" };
   }
   throw new BaresipError("baresip was not found on PATH", { hint: INSTALL_HINT });
 }
 
-async function inspect(binary: string, moduleOverride?: string): Promise<BaresipInstall> {
+/**
+ * The binary `.ci/build-baresip` makes in this checkout, or undefined when
+ * ringo does not run from a checkout on disk (a compiled binary, a URL).
+ */
+export function checkoutBaresip(): string | undefined {
+  const here = new URL(
+    "../.tools/baresip-" + PINNED_BARESIP_VERSION + "/bin/baresip",
+    import.meta.url,
+  );
+  return here.protocol === "file:" ? decodeURIComponent(here.pathname) : undefined;
+}
+
+async function inspect(
+  binary: string,
+  source: BaresipSource,
+  moduleOverride?: string,
+): Promise<BaresipInstall> {
   const version = await readVersion(binary);
   const modulePath = findModulePath(binary, moduleOverride);
-  return { binary, version, modulePath };
+  return { binary, source, version, modulePath };
 }
 
 async function readVersion(binary: string): Promise<Version> {
@@ -146,10 +180,18 @@ export function findModulePath(binary: string, override?: string): string {
   );
 }
 
-/** A short description like `baresip 1.0.0 (/usr/bin/baresip)`. */
+/** A short description like `baresip 1.0.0 (/usr/bin/baresip, from PATH)`. */
 export function describeInstall(install: BaresipInstall): string {
-  return `baresip ${formatVersion(install.version)} (${install.binary})`;
+  return `baresip ${formatVersion(install.version)} (${install.binary}, ${
+    SOURCE_WORDS[install.source]
+  })`;
 }
+
+const SOURCE_WORDS: Record<BaresipSource, string> = {
+  RINGO_BARESIP: "from RINGO_BARESIP",
+  checkout: "the checkout's pinned build",
+  PATH: "from PATH",
+};
 
 function isExecutable(path: string): boolean {
   try {

@@ -7,20 +7,34 @@ import { REPO } from "../flow/e2e.ts";
 
 const manifest = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
 
-async function ringo(...args: string[]) {
+async function ringo(...argsAndEnv: Array<string | Record<string, string>>) {
+  const args = argsAndEnv.filter((a) => typeof a === "string");
+  const env = Object.assign({ NO_COLOR: "1" }, ...argsAndEnv.filter((a) => typeof a !== "string"));
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--unstable-kv", "--unstable-worker-options", "-A", `${REPO}/main.ts`, ...args],
-    env: { NO_COLOR: "1" },
+    env,
     stdin: "null",
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
-Deno.test("ringo --version prints the version of deno.json", async () => {
+Deno.test("ringo --version prints the version of deno.json, then the baresip it will use and why", async () => {
   const run = await ringo("--version");
   assertEquals(run.code, 0);
-  assertEquals(run.stdout.trim(), manifest.version);
+  const [first, runtime, engine] = run.stdout.trim().split("\n");
+  assertEquals(first, manifest.version);
+  assertMatch(runtime, /^deno \d+\.\d+\.\d+ /);
+  assertMatch(
+    engine,
+    /^baresip \d+\.\d+\.\d+ \(\/.+, (from RINGO_BARESIP|the checkout's pinned build|from PATH)\)$/,
+  );
+});
+
+Deno.test("ringo --version says why no baresip is usable", async () => {
+  const run = await ringo("--version", { RINGO_BARESIP: "/nonexistent/baresip" });
+  assertEquals(run.code, 0);
+  assertMatch(run.stdout, /baresip: none usable: RINGO_BARESIP points at \/nonexistent\/baresip/);
 });
 
 Deno.test("ringo --help lists the three tools and completions", async () => {
