@@ -97,6 +97,13 @@ export const runCommand = command(
       description:
         message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario; without PATH: ${DEFAULT_PCAP_DIR}).`,
     })),
+    sipMessages: withDefault(
+      flag("--sip-messages", {
+        description:
+          message`With --json: a "sip" event with each scenario's SIP messages before its end.`,
+      }),
+      false,
+    ),
     quiet,
     verbose: withDefault(
       flag("-v", "--verbose", { description: message`Print every assertion and log line.` }),
@@ -194,6 +201,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         junit: parsed.junit,
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,
+        sipMessages: parsed.sipMessages,
         quiet: parsed.quiet,
         verbose: parsed.verbose,
         color: parsed.noColor ? false : undefined,

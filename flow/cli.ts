@@ -55,6 +55,8 @@ export interface FlowRunOptions extends FlowGrantOptions {
    * a folder (ends with `/` or exists) with one file per scenario.
    */
   pcap?: string;
+  /** With `json`: a `sip` event with each scenario's SIP messages before its end. */
+  sipMessages?: boolean;
 }
 
 /** What scenarios may do beyond reading their own folder. */
@@ -137,6 +139,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       grants: grants(options),
       saveAudioDir: options.saveAudio,
       pcap,
+      sipEvents: options.sipMessages,
       reporters,
       signal: interrupt.signal,
     });
