@@ -25,8 +25,8 @@ const paths = multiple(
   }),
 );
 
-const envFile = optional(option("--env-file", string({ metavar: "FILE" }), {
-  description: message`Read env() values from this dotenv file first.`,
+const envFile = multiple(option("--env-file", string({ metavar: "FILE" }), {
+  description: message`Read env() values from this dotenv file first (repeatable: the last wins).`,
 }));
 
 const grants = {
@@ -193,7 +193,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         scenario: [...parsed.scenario],
         tag: splitList(parsed.tag),
         excludeTag: splitList(parsed.excludeTag),
-        envFile: parsed.envFile,
+        envFile: [...parsed.envFile],
         timeout: parsed.timeout,
         bail: parsed.bail,
         logs: parsed.logs,
@@ -210,7 +210,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
     case "check":
       return checkFlow({
         paths: [...parsed.paths],
-        envFile: parsed.envFile,
+        envFile: [...parsed.envFile],
         json: parsed.json,
         quiet: parsed.quiet,
         color: parsed.noColor ? false : undefined,

@@ -13,7 +13,7 @@ import { describeError, onShutdownSignal, SIGNAL_EXIT_CODES, stopAll } from "../
 import { RingoError } from "../core/errors.ts";
 import { discoverScenarios, DiscoveryError } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
-import { EnvError } from "./env.ts";
+import { EnvError, envFileList } from "./env.ts";
 import { HumanReporter } from "./report/human.ts";
 import { PcapSink, pcapTarget } from "./report/pcap.ts";
 import { JunitReporter } from "./report/junit.ts";
@@ -34,7 +34,8 @@ export interface FlowRunOptions extends FlowGrantOptions {
   scenario?: string[];
   tag?: string[];
   excludeTag?: string[];
-  envFile?: string;
+  /** dotenv files for `env()`; the last one wins. */
+  envFile?: string | string[];
   /** Per-scenario time limit: `"60s"`, `"2m"`, or seconds; default 60s. */
   timeout?: string | number;
   bail?: boolean;
@@ -69,7 +70,7 @@ export interface FlowGrantOptions {
 /** Options of `ringo flow check`. */
 export interface FlowCheckOptions extends FlowGrantOptions {
   paths?: string[];
-  envFile?: string;
+  envFile?: string | string[];
   /** One JSON object per scenario on stdout. */
   json?: boolean;
   quiet?: boolean;
@@ -236,14 +237,15 @@ function grants(options: FlowGrantOptions): SandboxGrants {
   };
 }
 
-async function requireEnvFile(path: string | undefined): Promise<void> {
-  if (path === undefined) return;
-  try {
-    await Deno.stat(path);
-  } catch {
-    throw new EnvError(`--env-file ${path}: no such file`, {
-      hint: "check the path; it is relative to the current directory",
-    });
+async function requireEnvFile(paths: string | string[] | undefined): Promise<void> {
+  for (const path of envFileList(paths)) {
+    try {
+      await Deno.stat(path);
+    } catch {
+      throw new EnvError(`--env-file ${path}: no such file`, {
+        hint: "check the path; it is relative to the current directory",
+      });
+    }
   }
 }
 
