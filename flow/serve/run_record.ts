@@ -83,7 +83,7 @@ export interface RunRecord {
   /** The exit code of the `ringo flow run` child. */
   exitCode?: number;
   /** Which files the run folder holds. */
-  files: { events: boolean; junit: boolean; pcap: string[]; audio: boolean; stderr: boolean };
+  files: { events: boolean; junit: boolean; pcap: boolean; audio: boolean; stderr: boolean };
 }
 
 /** The compact view of a run kept in the indexes: lists and charts need only this. */
@@ -121,7 +121,7 @@ export function newRunRecord(id: string, monitor: string, trigger: RunTrigger): 
     attempts: [],
     counts: { passed: 0, failed: 0, skipped: 0 },
     scenarios: [],
-    files: { events: false, junit: false, pcap: [], audio: false, stderr: false },
+    files: { events: false, junit: false, pcap: false, audio: false, stderr: false },
   };
 }
 
