@@ -1,15 +1,16 @@
 /**
  * Keeps secrets out of the archive and the dashboard: values of
- * secret-looking variables (`*PASS*`, `*SECRET*`, `*TOKEN*`, `*KEY*`,
- * `*AUTH*`, `*CREDENTIAL*`, `*PWD*`) from a monitor's env files and from the
- * environment are replaced by `••••••` in every line a run writes.
+ * secret-looking variables (names with `PASS`, `SECRET`, `TOKEN`, `AUTH`,
+ * `CREDENTIAL`, `PRIVATE` or a `KEY` part, such as `A_PASS`, `API_KEY`)
+ * from a monitor's env files and from the environment are replaced by
+ * `••••••` in every line a run writes.
  *
  * @module
  */
 import { parse } from "dotenv";
 
 /** Variable names whose values are treated as secrets. */
-export const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|AUTH|CREDENTIAL|PWD/i;
+export const SECRET_NAME = /PASS|SECRET|TOKEN|AUTH|CREDENTIAL|PRIVATE|(?:^|_)KEY(?:_|$)|APIKEY/i;
 /** What a masked value becomes. */
 export const MASK = "••••••";
 /** Values shorter than this are left alone (masking "1" would garble every line). */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { formatSeconds } from "../duration.ts";
 import type { RunEvent } from "../report/events.ts";
 import type { MonitorConfig } from "./config.ts";
@@ -58,8 +58,20 @@ const STDERR_LIMIT = 64 * 1024;
  * // ["flow", "run", "/etc/ringo/flows", "--json", "--sip-messages", "--no-color", "--logs", "--junit", "…/junit.xml", "--pcap", "…/sip.pcap", …]
  * ```
  */
-export function flowRunArgs(monitor: MonitorConfig, dir: string): string[] {
-  const args = ["flow", "run", ...monitor.paths, "--json", "--sip-messages", "--no-color"];
+export function flowRunArgs(monitor: MonitorConfig, dir: string, cwd?: string): string[] {
+  // Relative to the child's folder where they can be: reports then name `flows/call.ts`.
+  const shown = (path: string) => {
+    const rel = cwd === undefined ? path : relative(cwd, path);
+    return rel === "" ? "." : isAbsolute(rel) ? path : rel;
+  };
+  const args = [
+    "flow",
+    "run",
+    ...monitor.paths.map(shown),
+    "--json",
+    "--sip-messages",
+    "--no-color",
+  ];
   args.push("--logs", "--junit", join(dir, "junit.xml"), "--pcap", join(dir, "sip.pcap"));
   if (monitor.saveAudio) args.push("--save-audio", join(dir, "audio"));
   for (const file of monitor.envFiles) args.push("--env-file", file);
@@ -90,7 +102,7 @@ export function flowRunArgs(monitor: MonitorConfig, dir: string): string[] {
  */
 export async function runAttempt(options: AttemptOptions): Promise<AttemptResult> {
   const started = performance.now();
-  const { program, args } = ringoInvocation(flowRunArgs(options.monitor, options.dir));
+  const { program, args } = ringoInvocation(flowRunArgs(options.monitor, options.dir, options.cwd));
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(program, {

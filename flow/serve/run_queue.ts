@@ -21,6 +21,7 @@ import {
   newRunRecord,
   type RunRecord,
   type RunTrigger,
+  summarize,
 } from "./run_record.ts";
 
 /** A run that is queued or running, as live listeners see it. */
@@ -83,8 +84,14 @@ interface Queued {
   monitor: MonitorConfig;
 }
 
-/** See the module documentation. */
+/**
+ * See the module documentation. `changes` dispatches a `change` event
+ * (detail: the run's {@link RunSummary}) whenever a run is queued, starts
+ * or ends.
+ */
 export class RunQueue {
+  /** Fires `change` events; see the class documentation. */
+  readonly changes: EventTarget = new EventTarget();
   readonly #options: RunQueueOptions;
   #concurrency: number;
   readonly #waiting: Queued[] = [];
@@ -138,6 +145,7 @@ export class RunQueue {
     await this.#options.archive.create(record);
     const live = new LiveRun(record);
     this.#waiting.push({ live, monitor });
+    this.#changed(record);
     this.#pump();
     return live;
   }
@@ -154,9 +162,14 @@ export class RunQueue {
       q.live.record.endedAt = new Date().toISOString();
       q.live.record.message = "ringo flow serve stopped before this run started";
       await this.#options.archive.update(q.live.record);
+      this.#changed(q.live.record);
       q.live.finish();
     }
     await Promise.all(this.#finishing);
+  }
+
+  #changed(record: RunRecord): void {
+    this.changes.dispatchEvent(new CustomEvent("change", { detail: summarize(record) }));
   }
 
   #pump(): void {
@@ -171,6 +184,7 @@ export class RunQueue {
         .finally(() => {
           this.#running.delete(next.live.record.id);
           this.#finishing.delete(finishing);
+          this.#changed(next.live.record);
           next.live.finish();
           this.#pump();
         });
@@ -185,6 +199,7 @@ export class RunQueue {
     record.status = "running";
     record.startedAt = new Date().toISOString();
     await archive.update(record);
+    this.#changed(record);
     this.#options.onStarted?.(record);
     await Deno.mkdir(dir, { recursive: true });
     const masker = await SecretMasker.forRun(monitor.envFiles, this.#options.env);
