@@ -98,7 +98,7 @@ export function runRoutes(service: RunService, auth: Authenticator): Hono<ServeE
     streamSSE(c, async (stream) => {
       const changes: string[] = [];
       let wake: (() => void) | undefined;
-      const onChange = (e: Event) => {
+      const onChange: EventListener = (e) => {
         changes.push(JSON.stringify((e as CustomEvent).detail));
         wake?.();
       };
