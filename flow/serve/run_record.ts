@@ -228,17 +228,18 @@ export function explainFailure(error: ScenarioError): string {
   const where = error.location ? `At ${error.location.file} line ${error.location.line}, ` : "";
   const first = error.message.split("\n")[0];
   const waited = /^timed out after (\S+): (.+?): expected (.+?), got (.+)$/.exec(first);
-  if (waited) {
-    const [, after, what, expected, got] = waited;
-    return `${where}the scenario waited ${after} for ${what} to be ${expected}, but it stayed ${got}.`;
-  }
   const expected = /^(.+?): expected (.+?), got (.+)$/.exec(first);
-  if (expected) {
+  let text: string;
+  if (waited) {
+    const [, after, what, want, got] = waited;
+    text = `${where}the scenario waited ${after} for ${what} to be ${want}, but it stayed ${got}.`;
+  } else if (expected) {
     const [, what, want, got] = expected;
-    return `${where}the scenario expected ${what} to be ${want}, but it was ${got}.`;
+    text = `${where}the scenario expected ${what} to be ${want}, but it was ${got}.`;
+  } else {
+    text = `${where}the scenario failed: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
   }
-  const sentence = first.charAt(0).toLowerCase() + first.slice(1);
-  return where ? `${where}the scenario failed: ${sentence}` : `The scenario failed: ${sentence}`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The first failure of a record: its scenario and the explanation. */
