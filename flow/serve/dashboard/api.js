@@ -32,7 +32,9 @@ export async function api(path, init = {}) {
   const type = response.headers.get("content-type") ?? "";
   const body = type.includes("json") ? await response.json() : await response.text();
   if (!response.ok && !(init.acceptStatus ?? []).includes(response.status)) {
-    const message = typeof body === "object" && body?.error ? body.error : `HTTP ${response.status}`;
+    const message = typeof body === "object" && body?.error
+      ? body.error
+      : `HTTP ${response.status}`;
     throw new ApiError(response.status, message, response.headers.get("retry-after"));
   }
   return body;

@@ -59,7 +59,9 @@ async function route() {
       case undefined:
       case "monitors":
         if (parts[1]) return await monitorPage(main, parts[1]);
-        await monitorsPage(main, session, { onRunStarted: (id) => (location.hash = `#/runs/${id}`) });
+        await monitorsPage(main, session, {
+          onRunStarted: (id) => (location.hash = `#/runs/${id}`),
+        });
         leavePage = onChange(() => route());
         return;
       case "runs":
@@ -104,7 +106,10 @@ function onChange(refresh) {
 function listenForChanges() {
   changes?.close();
   changes = new EventSource("/api/stream");
-  changes.addEventListener("run", (e) => dispatchEvent(new CustomEvent("ringo-run-change", { detail: JSON.parse(e.data) })));
+  changes.addEventListener(
+    "run",
+    (e) => dispatchEvent(new CustomEvent("ringo-run-change", { detail: JSON.parse(e.data) })),
+  );
 }
 
 function updateSessionBar() {
@@ -115,7 +120,9 @@ function updateSessionBar() {
     logout.hidden = true;
     return;
   }
-  who.textContent = session.open ? "no auth (loopback only)" : `${session.name} (${session.scopes.join(", ")})`;
+  who.textContent = session.open
+    ? "no auth (loopback only)"
+    : `${session.name} (${session.scopes.join(", ")})`;
   logout.hidden = session.open || session.kind !== "user";
 }
 

@@ -35,13 +35,17 @@ export function trendChart(points, { label, kind = "duration", format = (v) => S
   });
   if (values.length === 0) {
     root.setAttribute("aria-label", `${label}: no data yet`);
-    root.append(svg("text", { x: 4, y: 28, "font-size": 12, fill: "currentColor" }, ["no data yet"]));
+    root.append(
+      svg("text", { x: 4, y: 28, "font-size": 12, fill: "currentColor" }, ["no data yet"]),
+    );
     return root;
   }
   const min = Math.min(...values);
   const max = Math.max(...values);
   const span = max - min || 1;
-  const x = (i) => pad + (points.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (points.length - 1));
+  const x = (i) =>
+    pad +
+    (points.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (points.length - 1));
   const y = (v) => height - pad - ((v - min) / span) * (height - 2 * pad);
   let d = "";
   points.forEach((p, i) => {
@@ -51,14 +55,21 @@ export function trendChart(points, { label, kind = "duration", format = (v) => S
   root.append(svg("path", { d, class: `line ${kind === "mos" ? "mos" : ""}` }));
   points.forEach((p, i) => {
     if (p.value === null || p.value === undefined) return;
-    const dot = svg("circle", { cx: x(i), cy: y(p.value), r: 3, class: `dot-${resultClass(p.status)}` });
+    const dot = svg("circle", {
+      cx: x(i),
+      cy: y(p.value),
+      r: 3,
+      class: `dot-${resultClass(p.status)}`,
+    });
     dot.append(svg("title", {}, [`${format(p.value)} (${p.status})`]));
     root.append(dot);
   });
   const last = values.at(-1);
   root.setAttribute(
     "aria-label",
-    `${label} over the last ${values.length} runs: from ${format(min)} to ${format(max)}, last ${format(last)}`,
+    `${label} over the last ${values.length} runs: from ${format(min)} to ${format(max)}, last ${
+      format(last)
+    }`,
   );
   return root;
 }
@@ -77,7 +88,14 @@ export function resultStrip(runs, label) {
   const passed = runs.filter((r) => r.status === "passed").length;
   root.setAttribute("aria-label", `${label}: ${passed} of ${runs.length} recent runs passed`);
   runs.forEach((r, i) => {
-    const rect = svg("rect", { x: i * (size + gap), y: 0, width: size, height: size, rx: 2, class: resultClass(r.status) });
+    const rect = svg("rect", {
+      x: i * (size + gap),
+      y: 0,
+      width: size,
+      height: size,
+      rx: 2,
+      class: resultClass(r.status),
+    });
     rect.append(svg("title", {}, [`${r.status} ${r.startedAt ?? r.queuedAt}`]));
     root.append(rect);
   });

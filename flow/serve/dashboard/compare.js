@@ -17,7 +17,9 @@ export function align(a, b) {
   const table = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      table[i][j] = a[i] === b[j]
+        ? table[i + 1][j + 1] + 1
+        : Math.max(table[i + 1][j], table[i][j + 1]);
     }
   }
   const pairs = [];
@@ -48,8 +50,12 @@ export async function comparePage(main, a, b) {
     eventTable(left, right),
     ladders(left, right),
     el("div", { class: "compare" }, [
-      el("section", { "aria-label": "Audio of run A" }, [audioSection(left.run) || el("p", {}, ["A saved no audio."])]),
-      el("section", { "aria-label": "Audio of run B" }, [audioSection(right.run) || el("p", {}, ["B saved no audio."])]),
+      el("section", { "aria-label": "Audio of run A" }, [
+        audioSection(left.run) || el("p", {}, ["A saved no audio."]),
+      ]),
+      el("section", { "aria-label": "Audio of run B" }, [
+        audioSection(right.run) || el("p", {}, ["B saved no audio."]),
+      ]),
     ]),
   );
 }
@@ -59,9 +65,17 @@ async function pickRuns(main, first) {
   const query = base ? `?monitor=${encodeURIComponent(base.monitor)}&limit=100` : "?limit=100";
   const { runs } = await api(`/api/runs${query}`);
   const options = (selected) =>
-    runs.map((r) => el("option", { value: r.id, selected: r.id === selected }, [`${r.id} ${r.monitor} ${r.status} ${r.startedAt ?? r.queuedAt}`]));
+    runs.map((r) =>
+      el("option", { value: r.id, selected: r.id === selected }, [
+        `${r.id} ${r.monitor} ${r.status} ${r.startedAt ?? r.queuedAt}`,
+      ])
+    );
   const pickA = el("select", { id: "pick-a" }, options(first ?? runs[1]?.id));
-  const pickB = el("select", { id: "pick-b" }, options(runs.find((r) => r.id !== (first ?? runs[1]?.id))?.id));
+  const pickB = el(
+    "select",
+    { id: "pick-b" },
+    options(runs.find((r) => r.id !== (first ?? runs[1]?.id))?.id),
+  );
   show(
     main,
     el("h1", {}, ["Compare two runs"]),
@@ -82,8 +96,17 @@ async function pickRuns(main, first) {
 
 function summary(run, side) {
   return el("section", { "aria-label": `Run ${side}` }, [
-    el("h2", {}, [`${side}: `, el("a", { href: `#/runs/${run.id}` }, [run.id]), " ", badge(run.status)]),
-    el("p", {}, [`${run.monitor}, ${run.startedAt ?? run.queuedAt}, ${duration(run.durationMs)}; ${run.counts.passed} passed, ${run.counts.failed} failed`]),
+    el("h2", {}, [
+      `${side}: `,
+      el("a", { href: `#/runs/${run.id}` }, [run.id]),
+      " ",
+      badge(run.status),
+    ]),
+    el("p", {}, [
+      `${run.monitor}, ${run.startedAt ?? run.queuedAt}, ${
+        duration(run.durationMs)
+      }; ${run.counts.passed} passed, ${run.counts.failed} failed`,
+    ]),
     run.message && run.status !== "passed" ? el("p", { class: "failure" }, [run.message]) : "",
   ]);
 }
@@ -94,19 +117,26 @@ function scenarioTable(a, b) {
   const byKey = (run) => new Map(run.scenarios.map((s) => [key(s), s]));
   const left = byKey(a);
   const right = byKey(b);
-  const cell = (s) => s ? [badge(s.status), ` ${duration(s.durationMs)}, MOS ${mos(lowestMos(s))}`] : ["not run"];
+  const cell = (s) =>
+    s ? [badge(s.status), ` ${duration(s.durationMs)}, MOS ${mos(lowestMos(s))}`] : ["not run"];
   return el("table", { id: "compare-scenarios" }, [
     el("caption", {}, ["Scenario results"]),
-    el("thead", {}, [el("tr", {}, ["Scenario", "A", "B", ""].map((h) => el("th", { scope: "col" }, [h])))]),
-    el("tbody", {}, keys.map((k) => {
-      const differs = left.get(k)?.status !== right.get(k)?.status;
-      return el("tr", { class: differs ? "diff" : "" }, [
-        el("td", {}, [k]),
-        el("td", {}, cell(left.get(k))),
-        el("td", {}, cell(right.get(k))),
-        el("td", {}, [differs ? el("span", { class: "diff-mark" }, ["≠ differs"]) : "same"]),
-      ]);
-    })),
+    el("thead", {}, [
+      el("tr", {}, ["Scenario", "A", "B", ""].map((h) => el("th", { scope: "col" }, [h]))),
+    ]),
+    el(
+      "tbody",
+      {},
+      keys.map((k) => {
+        const differs = left.get(k)?.status !== right.get(k)?.status;
+        return el("tr", { class: differs ? "diff" : "" }, [
+          el("td", {}, [k]),
+          el("td", {}, cell(left.get(k))),
+          el("td", {}, cell(right.get(k))),
+          el("td", {}, [differs ? el("span", { class: "diff-mark" }, ["≠ differs"]) : "same"]),
+        ]);
+      }),
+    ),
   ]);
 }
 
@@ -117,31 +147,50 @@ function lowestMos(scenario) {
 
 function eventTable(left, right) {
   const lines = (data) => {
-    const names = new Map(data.events.filter((e) => e.type === "scenario-start").map((e) => [e.id, e.name]));
-    return data.events.filter((e) => e.type !== "sip" && e.type !== "run-start").map((e) => describeEvent(e, names));
+    const names = new Map(
+      data.events.filter((e) => e.type === "scenario-start").map((e) => [e.id, e.name]),
+    );
+    return data.events.filter((e) => e.type !== "sip" && e.type !== "run-start").map((e) =>
+      describeEvent(e, names)
+    );
   };
   const a = lines(left);
   const b = lines(right);
   const pairs = align(a.map(normalized), b.map(normalized));
   const differing = pairs.filter(([i, j]) => i === null || j === null).length;
   return el("section", { "aria-labelledby": "compare-events-title" }, [
-    el("h2", { id: "compare-events-title" }, [`Events (${differing} line${differing === 1 ? "" : "s"} differ)`]),
+    el("h2", { id: "compare-events-title" }, [
+      `Events (${differing} line${differing === 1 ? "" : "s"} differ)`,
+    ]),
     el("table", { class: "aligned", id: "compare-events" }, [
-      el("caption", { class: "visually-hidden" }, ["Events of A and B, aligned; rows only one run has are marked"]),
-      el("thead", {}, [el("tr", {}, [el("th", { scope: "col" }, ["A"]), el("th", { scope: "col" }, ["B"])])]),
-      el("tbody", {}, pairs.map(([i, j]) => {
-        const differs = i === null || j === null;
-        return el("tr", { class: differs ? "diff" : "" }, [
-          el("td", { class: i === null ? "empty" : "" }, [i === null ? el("span", { class: "diff-mark" }, ["only in B →"]) : a[i]]),
-          el("td", { class: j === null ? "empty" : "" }, [j === null ? el("span", { class: "diff-mark" }, ["← only in A"]) : b[j]]),
-        ]);
-      })),
+      el("caption", { class: "visually-hidden" }, [
+        "Events of A and B, aligned; rows only one run has are marked",
+      ]),
+      el("thead", {}, [
+        el("tr", {}, [el("th", { scope: "col" }, ["A"]), el("th", { scope: "col" }, ["B"])]),
+      ]),
+      el(
+        "tbody",
+        {},
+        pairs.map(([i, j]) => {
+          const differs = i === null || j === null;
+          return el("tr", { class: differs ? "diff" : "" }, [
+            el("td", { class: i === null ? "empty" : "" }, [
+              i === null ? el("span", { class: "diff-mark" }, ["only in B →"]) : a[i],
+            ]),
+            el("td", { class: j === null ? "empty" : "" }, [
+              j === null ? el("span", { class: "diff-mark" }, ["← only in A"]) : b[j],
+            ]),
+          ]);
+        }),
+      ),
     ]),
   ]);
 }
 
 function ladders(left, right) {
-  const names = (data) => new Map(data.events.filter((e) => e.type === "scenario-start").map((e) => [e.id, e.name]));
+  const names = (data) =>
+    new Map(data.events.filter((e) => e.type === "scenario-start").map((e) => [e.id, e.name]));
   const ln = names(left);
   const rn = names(right);
   const byName = (sips, n) => new Map(sips.map((s) => [n.get(s.scenarioId) ?? s.scenarioId, s]));
@@ -154,14 +203,21 @@ function ladders(left, right) {
     ...scenarios.map((name) => {
       const a = l.get(name);
       const b = r.get(name);
-      const pairs = align((a?.messages ?? []).map(messageLabel), (b?.messages ?? []).map(messageLabel));
+      const pairs = align(
+        (a?.messages ?? []).map(messageLabel),
+        (b?.messages ?? []).map(messageLabel),
+      );
       const diffA = new Set(pairs.filter(([, j]) => j === null).map(([i]) => i));
       const diffB = new Set(pairs.filter(([i]) => i === null).map(([, j]) => j));
       return el("div", {}, [
         el("h3", {}, [name]),
         el("div", { class: "compare" }, [
-          a ? sipLadder(a, { title: `${name} in A`, diff: diffA }) : el("p", {}, ["A captured no SIP here."]),
-          b ? sipLadder(b, { title: `${name} in B`, diff: diffB }) : el("p", {}, ["B captured no SIP here."]),
+          a
+            ? sipLadder(a, { title: `${name} in A`, diff: diffA })
+            : el("p", {}, ["A captured no SIP here."]),
+          b
+            ? sipLadder(b, { title: `${name} in B`, diff: diffB })
+            : el("p", {}, ["B captured no SIP here."]),
         ]),
       ]);
     }),

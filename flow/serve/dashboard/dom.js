@@ -35,14 +35,22 @@ export function duration(ms) {
 export function when(iso) {
   if (!iso) return "–";
   const date = new Date(iso);
-  return el("time", { datetime: iso, title: date.toISOString() }, [`${date.toLocaleString()} (${ago(date)})`]);
+  return el("time", { datetime: iso, title: date.toISOString() }, [
+    `${date.toLocaleString()} (${ago(date)})`,
+  ]);
 }
 
 /** `5 s ago`, `in 3 min`. */
 export function ago(date) {
   const seconds = Math.round((Date.now() - date.getTime()) / 1000);
   const abs = Math.abs(seconds);
-  const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 86400 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  const text = abs < 60
+    ? `${abs} s`
+    : abs < 3600
+    ? `${Math.round(abs / 60)} min`
+    : abs < 86400
+    ? `${Math.round(abs / 3600)} h`
+    : `${Math.round(abs / 86400)} d`;
   return seconds >= 0 ? `${text} ago` : `in ${text}`;
 }
 
@@ -82,11 +90,15 @@ export function describeEvent(event, scenarioNames) {
     case "assertion":
       return `${event.passed ? "✓" : "✗"} [${where(event.scenarioId)}] ${event.message}`;
     case "log":
-      return `[${where(event.scenarioId)}] ${event.agent ? `${event.agent}: ` : ""}${event.message}`;
+      return `[${where(event.scenarioId)}] ${
+        event.agent ? `${event.agent}: ` : ""
+      }${event.message}`;
     case "sip":
       return `[${where(event.scenarioId)}] ${event.messages.length} SIP messages captured`;
     case "scenario-end":
-      return `■ ${event.name}: ${event.status} (${duration(event.durationMs)})${event.error ? ` — ${event.error.message.split("\n")[0]}` : ""}`;
+      return `■ ${event.name}: ${event.status} (${duration(event.durationMs)})${
+        event.error ? ` — ${event.error.message.split("\n")[0]}` : ""
+      }`;
     case "run-end":
       return `run ended: ${event.passed} passed, ${event.failed} failed, ${event.skipped} skipped`;
     case "retry":
@@ -100,5 +112,6 @@ export function describeEvent(event, scenarioNames) {
 export function isBad(event) {
   return (event.type === "assertion" && !event.passed) ||
     (event.type === "log" && (event.level === "error" || event.level === "warn")) ||
-    (event.type === "scenario-end" && (event.status === "failed" || event.status === "interrupted"));
+    (event.type === "scenario-end" &&
+      (event.status === "failed" || event.status === "interrupted"));
 }

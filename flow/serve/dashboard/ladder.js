@@ -48,12 +48,16 @@ export function sipLadder(sip, { title, diff } = {}) {
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: "group",
-    "aria-label": `${title ?? "SIP ladder"}: ${sip.messages.length} messages between ${lanes.length} addresses`,
+    "aria-label": `${
+      title ?? "SIP ladder"
+    }: ${sip.messages.length} messages between ${lanes.length} addresses`,
   });
   for (const lane of lanes) {
     const x = laneX.get(lane.address);
     root.append(
-      svg("text", { x, y: 16, "text-anchor": "middle", class: "lane-label" }, [lane.name || "peer"]),
+      svg("text", { x, y: 16, "text-anchor": "middle", class: "lane-label" }, [
+        lane.name || "peer",
+      ]),
       svg("text", { x, y: 32, "text-anchor": "middle", class: "lane-addr" }, [lane.address]),
       svg("line", { x1: x, y1: 40, x2: x, y2: height - 10, class: "lane" }),
     );
@@ -73,10 +77,14 @@ export function sipLadder(sip, { title, diff } = {}) {
       class: `msg ${kind}${diff?.has(i) ? " diff" : ""}`,
       tabindex: 0,
       role: "button",
-      "aria-label": `${label}, ${from} to ${to}, ${offset}${diff?.has(i) ? ", differs from the other run" : ""}`,
+      "aria-label": `${label}, ${from} to ${to}, ${offset}${
+        diff?.has(i) ? ", differs from the other run" : ""
+      }`,
       "data-index": i,
     });
-    const head = right ? `${x2},${y} ${x2 - 8},${y - 4} ${x2 - 8},${y + 4}` : `${x2},${y} ${x2 + 8},${y - 4} ${x2 + 8},${y + 4}`;
+    const head = right
+      ? `${x2},${y} ${x2 - 8},${y - 4} ${x2 - 8},${y + 4}`
+      : `${x2},${y} ${x2 + 8},${y - 4} ${x2 + 8},${y + 4}`;
     g.append(
       svg("rect", { class: "hit", x: 0, y: y - ROW + 8, width, height: ROW - 2 }),
       svg("text", { x: 4, y: y - 4, class: "time" }, [offset]),
@@ -104,7 +112,9 @@ function showMessage(m, from, to, offset) {
   const dialog = document.getElementById("sip-dialog");
   document.getElementById("sip-dialog-title").textContent = messageLabel(m);
   document.getElementById("sip-dialog-meta").textContent =
-    `${m.transport} ${from} (${m.source}) → ${to} (${m.destination}), ${offset}, ${new Date(m.timestamp).toISOString()}`;
+    `${m.transport} ${from} (${m.source}) → ${to} (${m.destination}), ${offset}, ${
+      new Date(m.timestamp).toISOString()
+    }`;
   document.getElementById("sip-dialog-body").textContent = m.raw.replace(/\r\n/g, "\n");
   dialog.showModal();
 }

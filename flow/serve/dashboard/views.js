@@ -7,7 +7,13 @@ import { badge, duration, el, errorBox, mos, show, when } from "./dom.js";
 export function loginPage(main, onLoggedIn, notice) {
   const message = el("div", { "aria-live": "assertive" });
   const user = el("input", { id: "user", name: "user", autocomplete: "username", required: true });
-  const password = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  const password = el("input", {
+    id: "password",
+    name: "password",
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
   const submit = el("button", { type: "submit", class: "primary" }, ["Log in"]);
   const form = el("form", {
     class: "login",
@@ -16,10 +22,15 @@ export function loginPage(main, onLoggedIn, notice) {
       submit.disabled = true;
       message.replaceChildren();
       try {
-        const session = await api("/api/session", { method: "POST", json: { user: user.value, password: password.value } });
+        const session = await api("/api/session", {
+          method: "POST",
+          json: { user: user.value, password: password.value },
+        });
         onLoggedIn(session);
       } catch (error) {
-        message.replaceChildren(errorBox(error instanceof ApiError ? error.message : String(error)));
+        message.replaceChildren(
+          errorBox(error instanceof ApiError ? error.message : String(error)),
+        );
         password.value = "";
         password.focus();
       } finally {
@@ -38,7 +49,11 @@ export function loginPage(main, onLoggedIn, notice) {
 /** The monitors page: one card per monitor with its state, trends and a Run-now button. */
 export async function monitorsPage(main, session, { onRunStarted }) {
   const { monitors } = await api("/api/monitors");
-  const cards = el("div", { class: "cards" }, monitors.map((m) => monitorCard(m, session, onRunStarted)));
+  const cards = el(
+    "div",
+    { class: "cards" },
+    monitors.map((m) => monitorCard(m, session, onRunStarted)),
+  );
   show(
     main,
     el("h1", {}, ["Monitors"]),
@@ -58,7 +73,9 @@ function monitorCard(m, session, onRunStarted) {
       onclick: async (e) => {
         e.target.disabled = true;
         try {
-          const started = await api(`/api/monitors/${encodeURIComponent(m.name)}/runs`, { method: "POST" });
+          const started = await api(`/api/monitors/${encodeURIComponent(m.name)}/runs`, {
+            method: "POST",
+          });
           onRunStarted(started.id);
         } catch (error) {
           e.target.after(errorBox(error.message));
@@ -67,7 +84,11 @@ function monitorCard(m, session, onRunStarted) {
       },
     }, [`Run ${m.name} now`])
     : "";
-  return el("article", { class: "card", "data-monitor": m.name, "aria-labelledby": `monitor-${m.name}` }, [
+  return el("article", {
+    class: "card",
+    "data-monitor": m.name,
+    "aria-labelledby": `monitor-${m.name}`,
+  }, [
     el("h2", { id: `monitor-${m.name}` }, [
       el("a", { href: `#/monitors/${encodeURIComponent(m.name)}` }, [m.name]),
       badge(m.state === "idle" && m.lastRun ? m.lastRun.status : m.state),
@@ -75,7 +96,17 @@ function monitorCard(m, session, onRunStarted) {
     m.description ? el("p", { class: "muted" }, [m.description]) : "",
     el("dl", {}, [
       el("dt", {}, ["Last run"]),
-      el("dd", {}, m.lastRun ? [el("a", { href: `#/runs/${m.lastRun.id}` }, [m.lastRun.status]), " ", when(m.lastRun.startedAt ?? m.lastRun.queuedAt)] : ["never"]),
+      el(
+        "dd",
+        {},
+        m.lastRun
+          ? [
+            el("a", { href: `#/runs/${m.lastRun.id}` }, [m.lastRun.status]),
+            " ",
+            when(m.lastRun.startedAt ?? m.lastRun.queuedAt),
+          ]
+          : ["never"],
+      ),
       el("dt", {}, ["Next run"]),
       el("dd", {}, [m.nextRun ? when(m.nextRun) : m.schedule ? "–" : "on demand"]),
       el("dt", {}, ["Schedule"]),
@@ -95,7 +126,10 @@ function monitorCard(m, session, onRunStarted) {
       kind: "mos",
       format: (v) => v.toFixed(2),
     }),
-    el("div", { class: "actions" }, [runButton, el("a", { class: "button", href: `#/monitors/${encodeURIComponent(m.name)}` }, ["Runs"])]),
+    el("div", { class: "actions" }, [
+      runButton,
+      el("a", { class: "button", href: `#/monitors/${encodeURIComponent(m.name)}` }, ["Runs"]),
+    ]),
   ]);
 }
 
@@ -111,7 +145,10 @@ export async function monitorPage(main, name) {
       el("caption", {}, ["Configuration"]),
       el("tbody", {}, [
         row("Paths", m.paths.join(", ")),
-        row("Schedule", m.schedule ? `${m.schedule}${m.timezone ? ` (${m.timezone})` : ""}` : "on demand"),
+        row(
+          "Schedule",
+          m.schedule ? `${m.schedule}${m.timezone ? ` (${m.timezone})` : ""}` : "on demand",
+        ),
         row("Timeout", duration(m.timeoutMs)),
         row("Retries", String(m.retries)),
         row("Tags", m.tags.join(", ") || "all"),
@@ -131,12 +168,19 @@ function row(name, value) {
 /** All runs, filtered by monitor and status. */
 export async function runsPage(main, params) {
   const query = new URLSearchParams();
-  for (const key of ["monitor", "status", "before"]) if (params.get(key)) query.set(key, params.get(key));
+  for (const key of ["monitor", "status", "before"]) {
+    if (params.get(key)) query.set(key, params.get(key));
+  }
   query.set("limit", "100");
-  const [{ runs, next }, { monitors }] = await Promise.all([api(`/api/runs?${query}`), api("/api/monitors")]);
+  const [{ runs, next }, { monitors }] = await Promise.all([
+    api(`/api/runs?${query}`),
+    api("/api/monitors"),
+  ]);
   const monitor = el("select", { id: "filter-monitor", name: "monitor" }, [
     el("option", { value: "" }, ["all"]),
-    ...monitors.map((m) => el("option", { value: m.name, selected: params.get("monitor") === m.name }, [m.name])),
+    ...monitors.map((m) =>
+      el("option", { value: m.name, selected: params.get("monitor") === m.name }, [m.name])
+    ),
   ]);
   const status = el("select", { id: "filter-status", name: "status" }, [
     el("option", { value: "" }, ["any"]),
@@ -153,7 +197,9 @@ export async function runsPage(main, params) {
   monitor.addEventListener("change", apply);
   status.addEventListener("change", apply);
   const nextLink = next
-    ? el("a", { class: "button", href: `#/runs?${new URL(next, location.origin).searchParams}` }, ["Older runs"])
+    ? el("a", { class: "button", href: `#/runs?${new URL(next, location.origin).searchParams}` }, [
+      "Older runs",
+    ])
     : "";
   show(
     main,
@@ -171,44 +217,60 @@ export async function runsPage(main, params) {
 export function runsTable(runs, { compare = false, caption }) {
   if (runs.length === 0) return el("p", {}, ["No runs yet."]);
   const picked = [];
-  const go = el("a", { class: "button", href: "#/compare", "aria-disabled": "true", id: "compare-picked" }, ["Compare the two picked runs"]);
+  const go = el("a", {
+    class: "button",
+    href: "#/compare",
+    "aria-disabled": "true",
+    id: "compare-picked",
+  }, ["Compare the two picked runs"]);
   const update = () => {
-    go.setAttribute("href", picked.length === 2 ? `#/compare/${picked[0]}/${picked[1]}` : "#/compare");
+    go.setAttribute(
+      "href",
+      picked.length === 2 ? `#/compare/${picked[0]}/${picked[1]}` : "#/compare",
+    );
     go.setAttribute("aria-disabled", picked.length === 2 ? "false" : "true");
   };
   const table = el("table", { class: "runs" }, [
     el("caption", {}, [caption]),
     el("thead", {}, [el("tr", {}, [
-      compare ? el("th", { scope: "col" }, [el("span", { class: "visually-hidden" }, ["Compare"])]) : "",
-      ...["Run", "Monitor", "Status", "Started", "Duration", "Scenarios", "MOS", "Trigger"].map((h) => el("th", { scope: "col" }, [h])),
+      compare
+        ? el("th", { scope: "col" }, [el("span", { class: "visually-hidden" }, ["Compare"])])
+        : "",
+      ...["Run", "Monitor", "Status", "Started", "Duration", "Scenarios", "MOS", "Trigger"].map((
+        h,
+      ) => el("th", { scope: "col" }, [h])),
     ])]),
-    el("tbody", {}, runs.map((r) =>
-      el("tr", { "data-run": r.id }, [
-        compare
-          ? el("td", {}, [el("input", {
-            type: "checkbox",
-            "aria-label": `compare run ${r.id}`,
-            onchange: (e) => {
-              if (e.target.checked) picked.push(r.id);
-              else picked.splice(picked.indexOf(r.id), 1);
-              while (picked.length > 2) {
-                const dropped = picked.shift();
-                table.querySelector(`tr[data-run="${dropped}"] input`).checked = false;
-              }
-              update();
-            },
-          })])
-          : "",
-        el("td", {}, [el("a", { href: `#/runs/${r.id}` }, [r.id])]),
-        el("td", {}, [r.monitor]),
-        el("td", {}, [badge(r.status)]),
-        el("td", {}, [when(r.startedAt ?? r.queuedAt)]),
-        el("td", { class: "num" }, [duration(r.durationMs)]),
-        el("td", { class: "num" }, [`${r.counts.passed}/${r.counts.passed + r.counts.failed}`]),
-        el("td", { class: "num" }, [mos(r.mos)]),
-        el("td", {}, [r.trigger]),
-      ])
-    )),
+    el(
+      "tbody",
+      {},
+      runs.map((r) =>
+        el("tr", { "data-run": r.id }, [
+          compare
+            ? el("td", {}, [el("input", {
+              type: "checkbox",
+              "aria-label": `compare run ${r.id}`,
+              onchange: (e) => {
+                if (e.target.checked) picked.push(r.id);
+                else picked.splice(picked.indexOf(r.id), 1);
+                while (picked.length > 2) {
+                  const dropped = picked.shift();
+                  table.querySelector(`tr[data-run="${dropped}"] input`).checked = false;
+                }
+                update();
+              },
+            })])
+            : "",
+          el("td", {}, [el("a", { href: `#/runs/${r.id}` }, [r.id])]),
+          el("td", {}, [r.monitor]),
+          el("td", {}, [badge(r.status)]),
+          el("td", {}, [when(r.startedAt ?? r.queuedAt)]),
+          el("td", { class: "num" }, [duration(r.durationMs)]),
+          el("td", { class: "num" }, [`${r.counts.passed}/${r.counts.passed + r.counts.failed}`]),
+          el("td", { class: "num" }, [mos(r.mos)]),
+          el("td", {}, [r.trigger]),
+        ])
+      ),
+    ),
   ]);
   return el("div", {}, [table, compare ? el("p", {}, [go]) : ""]);
 }

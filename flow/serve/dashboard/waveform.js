@@ -6,7 +6,9 @@
 export function decodeWav(buffer) {
   const view = new DataView(buffer);
   const tag = (at) => String.fromCharCode(...new Uint8Array(buffer, at, 4));
-  if (buffer.byteLength < 12 || tag(0) !== "RIFF" || tag(8) !== "WAVE") throw new Error("not a WAV file");
+  if (buffer.byteLength < 12 || tag(0) !== "RIFF" || tag(8) !== "WAVE") {
+    throw new Error("not a WAV file");
+  }
   let format;
   let offset = 12;
   while (offset + 8 <= buffer.byteLength) {
@@ -94,10 +96,15 @@ export function audioPlayer(url, caption) {
       wave = { peaks };
       const seconds = (samples.length / rate).toFixed(1);
       const loud = peaks.some(([lo, hi]) => hi - lo > 0.02);
-      canvas.setAttribute("aria-label", `waveform of ${caption}: ${seconds} s, ${loud ? "with sound" : "silent"}`);
+      canvas.setAttribute(
+        "aria-label",
+        `waveform of ${caption}: ${seconds} s, ${loud ? "with sound" : "silent"}`,
+      );
       draw();
     })
-    .catch((error) => canvas.setAttribute("aria-label", `waveform of ${caption}: unavailable (${error.message})`));
+    .catch((error) =>
+      canvas.setAttribute("aria-label", `waveform of ${caption}: unavailable (${error.message})`)
+    );
   audio.addEventListener("timeupdate", draw);
   audio.addEventListener("seeked", draw);
   canvas.addEventListener("click", (e) => {

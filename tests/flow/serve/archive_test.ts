@@ -31,7 +31,9 @@ Deno.test("the archive lists runs newest first, by monitor and status, in pages"
     const t0 = Date.parse("2026-12-01T00:00:00Z");
     const runs = [];
     for (let i = 0; i < 7; i++) {
-      runs.push(await finished(archive, i % 2 ? "b" : "a", i === 4 ? "failed" : "passed", t0 + i * 1000));
+      runs.push(
+        await finished(archive, i % 2 ? "b" : "a", i === 4 ? "failed" : "passed", t0 + i * 1000),
+      );
     }
     assertEquals((await archive.list()).map((r) => r.id), runs.map((r) => r.id).reverse());
     assertEquals((await archive.list({ monitor: "a" })).length, 4);
@@ -54,7 +56,9 @@ Deno.test("retention keeps the newest runs by count and age, and audio of the ne
     const now = Date.parse("2026-12-10T00:00:00Z");
     const old = await finished(archive, "a", "passed", now - 5 * 86_400_000, true);
     const runs = [];
-    for (let i = 0; i < 5; i++) runs.push(await finished(archive, "a", "passed", now - (5 - i) * 60_000, true));
+    for (let i = 0; i < 5; i++) {
+      runs.push(await finished(archive, "a", "passed", now - (5 - i) * 60_000, true));
+    }
     const deleted = await archive.prune("a", { keepRuns: 4, keepDays: 3, keepAudio: 2 }, now);
     assertEquals(deleted, 2, "the oldest by count, and the one past three days");
     assertEquals(await archive.get(old.id), undefined);
@@ -91,8 +95,14 @@ Deno.test("runs a crashed serve left queued or running are marked interrupted on
     const recovered = await archive.recoverInterrupted();
     assertEquals(recovered.map((r) => r.id).sort(), [running.id, queued.id].sort());
     assertEquals((await archive.get(running.id))?.status, "interrupted");
-    assertEquals((await archive.get(running.id))?.message, "ringo flow serve stopped while this run was running");
-    assertEquals((await archive.get(queued.id))?.message, "ringo flow serve stopped before this run started");
+    assertEquals(
+      (await archive.get(running.id))?.message,
+      "ringo flow serve stopped while this run was running",
+    );
+    assertEquals(
+      (await archive.get(queued.id))?.message,
+      "ringo flow serve stopped before this run started",
+    );
     assertEquals(await archive.active(), []);
     assertEquals((await archive.counters()).get("a")?.runs.interrupted, 2);
   } finally {

@@ -44,7 +44,10 @@ Deno.test("a missing secret stops the start with the variable's name", async () 
     `[[auth.user]]\nname = "ops"\npassword_env = "OPS_PASSWORD"\n`,
     "/x/serve.toml",
   );
-  const error = await assertRejects(() => Authenticator.create(config.auth, { env: {} }), ServeError);
+  const error = await assertRejects(
+    () => Authenticator.create(config.auth, { env: {} }),
+    ServeError,
+  );
   assertMatch(error.message, /user "ops": the environment variable OPS_PASSWORD is not set/);
 });
 
@@ -67,7 +70,9 @@ Deno.test("logins open sessions with a CSRF token, and repeated failures are ref
   auth.logout(ok.sessionId);
   assertEquals(await auth.principalOf({ sessionId: ok.sessionId }), undefined);
 
-  for (let i = 0; i < 3; i++) assertEquals((await auth.login("ops", "guess", "10.0.0.2")).ok, false);
+  for (let i = 0; i < 3; i++) {
+    assertEquals((await auth.login("ops", "guess", "10.0.0.2")).ok, false);
+  }
   const blocked = await auth.login("ops", "s3cret", "10.0.0.2");
   assertEquals(blocked.ok, false);
   assertEquals(!blocked.ok && blocked.retryAfter > 0, true, "the right password waits too");

@@ -8,7 +8,8 @@ import { assertEquals, assertMatch } from "../../assert.ts";
 import { DENO_FLAGS, REPO, ringoFlow, scenarioDir } from "../e2e.ts";
 import { call, FIXTURES, startServe } from "./serve_helpers.ts";
 
-const MONITOR = `[[monitor]]\nname = "pass"\npath = "${FIXTURES}pass.ts"\nschedule = "*/5 * * * *"\n`;
+const MONITOR =
+  `[[monitor]]\nname = "pass"\npath = "${FIXTURES}pass.ts"\nschedule = "*/5 * * * *"\n`;
 
 Deno.test("--check names every problem of a bad config and exits 2", async () => {
   await using dir = await scenarioDir({
@@ -16,7 +17,10 @@ Deno.test("--check names every problem of a bad config and exits 2", async () =>
   });
   const run = await ringoFlow(["serve", join(dir.path, "bad.toml"), "--check"]);
   assertEquals(run.code, 2, run.stderr);
-  assertMatch(run.stderr, /^error: .*bad\.toml: monitor "pbx" \(#1\): schedule: expected a cron expression of 5 fields \(minute first\) or 6 \(second first\), got 3$/m);
+  assertMatch(
+    run.stderr,
+    /^error: .*bad\.toml: monitor "pbx" \(#1\): schedule: expected a cron expression of 5 fields \(minute first\) or 6 \(second first\), got 3$/m,
+  );
   assertMatch(run.stderr, /monitor "pbx" \(#1\): retries: /);
   assertMatch(run.stderr, /hint: docs\/flow\/serve\.md lists every key of the config/);
 });
@@ -27,12 +31,18 @@ Deno.test("--check of a good config summarizes it; a missing secret is named", a
   });
   const missing = await ringoFlow(["serve", join(dir.path, "serve.toml"), "--check"]);
   assertEquals(missing.code, 2);
-  assertMatch(missing.stderr, /error: token "ci": the environment variable RINGO_TEST_TOKEN is not set/);
+  assertMatch(
+    missing.stderr,
+    /error: token "ci": the environment variable RINGO_TEST_TOKEN is not set/,
+  );
   const ok = await ringoFlow(["serve", join(dir.path, "serve.toml"), "--check"], {
     env: { RINGO_TEST_TOKEN: "x".repeat(24) },
   });
   assertEquals(ok.code, 0, ok.stderr);
-  assertMatch(ok.stdout, /serve\.toml: OK\n {2}listen 127\.0\.0\.1:9090, 1 run\(s\) at once\n {2}auth: 0 user\(s\), 1 token\(s\)/);
+  assertMatch(
+    ok.stdout,
+    /serve\.toml: OK\n {2}listen 127\.0\.0\.1:9090, 1 run\(s\) at once\n {2}auth: 0 user\(s\), 1 token\(s\)/,
+  );
   assertMatch(ok.stdout, / {2}monitor pass: \*\/5 \* \* \* \*/);
 });
 
@@ -41,16 +51,28 @@ Deno.test("no auth without --insecure-no-auth, and that only on loopback", async
   const config = join(dir.path, "serve.toml");
   const open = await ringoFlow(["serve", config, "--listen", "127.0.0.1:0"]);
   assertEquals(open.code, 2);
-  assertMatch(open.stderr, /error: the config has no \[\[auth\.user\]\] or \[\[auth\.token\]\], so nobody could log in\n {2}hint: add a user/);
+  assertMatch(
+    open.stderr,
+    /error: the config has no \[\[auth\.user\]\] or \[\[auth\.token\]\], so nobody could log in\n {2}hint: add a user/,
+  );
   const wide = await ringoFlow(["serve", config, "--listen", "0.0.0.0:0", "--insecure-no-auth"]);
   assertEquals(wide.code, 2);
-  assertMatch(wide.stderr, /error: --insecure-no-auth is only allowed on a loopback address, not 0\.0\.0\.0:0/);
+  assertMatch(
+    wide.stderr,
+    /error: --insecure-no-auth is only allowed on a loopback address, not 0\.0\.0\.0:0/,
+  );
 
-  await using serve = await startServe({ config: `[archive]\npath = "\${DIR}/archive"\n${MONITOR}`, args: ["--insecure-no-auth"] });
+  await using serve = await startServe({
+    config: `[archive]\npath = "\${DIR}/archive"\n${MONITOR}`,
+    args: ["--insecure-no-auth"],
+  });
   const monitors = await call(serve, "/api/monitors");
   assertEquals(monitors.status, 200);
   assertEquals((await call(serve, "/api/session")).json.kind, "anonymous");
-  const crossSite = await call(serve, "/api/monitors/pass/runs", { method: "POST", headers: { Origin: "http://evil.example" } });
+  const crossSite = await call(serve, "/api/monitors/pass/runs", {
+    method: "POST",
+    headers: { Origin: "http://evil.example" },
+  });
   assertEquals(crossSite.status, 403, "a web page elsewhere cannot start runs on a loopback serve");
 });
 
@@ -73,10 +95,29 @@ Deno.test("--hash-password reads the password from stdin, never from argv", asyn
 Deno.test("with tls_cert and tls_key it serves HTTPS, and the session cookie is Secure", async () => {
   await using dir = await scenarioDir({});
   const made = await new Deno.Command("openssl", {
-    args: ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-      "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=serverAuth",
-      "-keyout", join(dir.path, "key.pem"), "-out", join(dir.path, "cert.pem")],
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
+      "-addext",
+      "extendedKeyUsage=serverAuth",
+      "-keyout",
+      join(dir.path, "key.pem"),
+      "-out",
+      join(dir.path, "cert.pem"),
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -87,7 +128,9 @@ Deno.test("with tls_cert and tls_key it serves HTTPS, and the session cookie is 
     env: { OPS_PW: "tls-password" },
   });
   assertMatch(serve.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-  const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(join(dir.path, "cert.pem"))] });
+  const client = Deno.createHttpClient({
+    caCerts: [await Deno.readTextFile(join(dir.path, "cert.pem"))],
+  });
   try {
     const login = await fetch(`${serve.url}/api/session`, {
       method: "POST",

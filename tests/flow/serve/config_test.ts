@@ -61,7 +61,10 @@ path = 3
   );
   const lines = error.message.split("\n");
   assertEquals(lines.length, 5, error.message);
-  assertMatch(lines[0], /^\/etc\/ringo\/serve\.toml: monitor "pbx" \(#1\): schedule: expected a cron expression of 5 fields/);
+  assertMatch(
+    lines[0],
+    /^\/etc\/ringo\/serve\.toml: monitor "pbx" \(#1\): schedule: expected a cron expression of 5 fields/,
+  );
   assertMatch(error.message, /monitor "pbx" \(#1\): timezone: unknown time zone "Mars\/Olympus"/);
   assertMatch(error.message, /monitor "pbx" \(#1\): timeout: invalid duration "10x"/);
   assertMatch(error.message, /monitor "pbx" \(#1\): unknown key "colour"/);
@@ -88,7 +91,10 @@ path = "y"
     ServeError,
   );
   assertMatch(error.message, /monitor "a" \(#2\): name: a second monitor named "a"/);
-  assertMatch(error.message, /auth\.user "ops" \(#1\): needs exactly one of password_hash, password_file, password_env \(found none\)/);
+  assertMatch(
+    error.message,
+    /auth\.user "ops" \(#1\): needs exactly one of password_hash, password_file, password_env \(found none\)/,
+  );
   assertMatch(error.message, /server: tls_cert and tls_key go together/);
 });
 

@@ -52,12 +52,28 @@ Deno.test("the metrics text has the original names, escapes labels, and passes p
   });
   assertMatch(text, /^ringo_monitor_runs_total\{monitor="pbx \\"main\\"",result="timeout"\} 1$/m);
   assertMatch(text, /^ringo_monitor_runs_total\{monitor="idle",result="passed"\} 0$/m);
-  assertMatch(text, /^ringo_monitor_run_duration_seconds_bucket\{monitor="pbx \\"main\\"",le="\+Inf"\} 10$/m);
+  assertMatch(
+    text,
+    /^ringo_monitor_run_duration_seconds_bucket\{monitor="pbx \\"main\\"",le="\+Inf"\} 10$/m,
+  );
   assertMatch(text, /^ringo_monitor_last_success\{monitor="pbx \\"main\\""\} 1$/m);
-  assertMatch(text, /^ringo_monitor_last_run_timestamp_seconds\{monitor="pbx \\"main\\""\} 1796119205$/m);
-  assertMatch(text, /^ringo_scenario_last_success\{monitor="pbx \\"main\\"",file="flows\/call\.ts",scenario="A calls B"\} 1$/m);
-  assertMatch(text, /^ringo_agent_registered\{monitor="pbx \\"main\\"",file="flows\/call\.ts",scenario="A calls B",agent="A"\} 1$/m);
-  assertEquals(/ringo_agent_registered\{[^}]*agent="B"/.test(text), false, "loopback agents register nowhere");
+  assertMatch(
+    text,
+    /^ringo_monitor_last_run_timestamp_seconds\{monitor="pbx \\"main\\""\} 1796119205$/m,
+  );
+  assertMatch(
+    text,
+    /^ringo_scenario_last_success\{monitor="pbx \\"main\\"",file="flows\/call\.ts",scenario="A calls B"\} 1$/m,
+  );
+  assertMatch(
+    text,
+    /^ringo_agent_registered\{monitor="pbx \\"main\\"",file="flows\/call\.ts",scenario="A calls B",agent="A"\} 1$/m,
+  );
+  assertEquals(
+    /ringo_agent_registered\{[^}]*agent="B"/.test(text),
+    false,
+    "loopback agents register nowhere",
+  );
   assertMatch(text, /^ringo_call_mos\{[^}]*agent="A"\} 4\.32$/m);
   assertMatch(text, /^ringo_call_packet_loss_pct\{[^}]*agent="A"\} 0\.5$/m);
   assertMatch(text, /^ringo_serve_queue_length 1$/m);

@@ -22,7 +22,9 @@ const monitor = (name: string, fixture: string, extra = "") =>
 
 Deno.test("a per-second schedule fires runs of its monitor", async () => {
   await using serve = await startServe({
-    config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}${monitor("tick", "pass.ts", 'schedule = "* * * * * *"')}`,
+    config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}${
+      monitor("tick", "pass.ts", 'schedule = "* * * * * *"')
+    }`,
     env,
   });
   const passed: string[] = [];
@@ -35,7 +37,11 @@ Deno.test("a per-second schedule fires runs of its monitor", async () => {
   assertEquals(Date.parse(tick.nextRun) - Date.now() < 2_000, true, tick.nextRun);
   const runs = (await call(serve, "/api/runs?monitor=tick", { token: TOKEN })).json.runs;
   assertEquals(runs.every((r: { trigger: string }) => r.trigger === "schedule"), true);
-  assertEquals(runs.filter((r: { status: string }) => r.status === "queued").length <= 1, true, "fires coalesce");
+  assertEquals(
+    runs.filter((r: { status: string }) => r.status === "queued").length <= 1,
+    true,
+    "fires coalesce",
+  );
 });
 
 Deno.test("at most `concurrency` runs at once, never two of one monitor", async () => {
@@ -45,21 +51,35 @@ Deno.test("at most `concurrency` runs at once, never two of one monitor", async 
     env,
   });
   const start = async (name: string) =>
-    (await call(serve, `/api/monitors/${name}/runs`, { token: TOKEN, method: "POST" })).json.id as string;
-  const ids = [await start("slow"), await start("slow"), await start("slow-too"), await start("pass")];
-  const states = await Promise.all(ids.map(async (id) => (await call(serve, `/api/runs/${id}`, { token: TOKEN })).json.status));
+    (await call(serve, `/api/monitors/${name}/runs`, { token: TOKEN, method: "POST" })).json
+      .id as string;
+  const ids = [
+    await start("slow"),
+    await start("slow"),
+    await start("slow-too"),
+    await start("pass"),
+  ];
+  const states = await Promise.all(
+    ids.map(async (id) => (await call(serve, `/api/runs/${id}`, { token: TOKEN })).json.status),
+  );
   assertEquals(states[1], "queued", "the second run of slow waits for the first");
   assertEquals(states[3], "queued", "pass waits: two runs are running");
 
   const done: Array<{ status: string; startedAt: string; endedAt: string }> = [];
   for (const id of ids) {
-    for await (const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, { Authorization: `Bearer ${TOKEN}` })) {
+    for await (
+      const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, {
+        Authorization: `Bearer ${TOKEN}`,
+      })
+    ) {
       if (e.event === "end") break;
     }
     done.push((await call(serve, `/api/runs/${id}`, { token: TOKEN })).json);
   }
   assertEquals(done.map((r) => r.status), ["passed", "passed", "passed", "passed"]);
-  const span = (r: { startedAt: string; endedAt: string }) => [Date.parse(r.startedAt), Date.parse(r.endedAt)];
+  const span = (
+    r: { startedAt: string; endedAt: string },
+  ) => [Date.parse(r.startedAt), Date.parse(r.endedAt)];
   const [slow1, slow2] = [span(done[0]), span(done[1])];
   assertEquals(slow2[0] >= slow1[1], true, "slow's runs did not overlap");
   for (const [a] of done.map(span)) {
@@ -70,13 +90,20 @@ Deno.test("at most `concurrency` runs at once, never two of one monitor", async 
 
 Deno.test("a run that overruns its timeout is stopped, recorded as timeout, and leaves no baresip", async () => {
   await using serve = await startServe({
-    config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}${monitor("hang", "hang.ts", 'timeout = "4s"')}`,
+    config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}${
+      monitor("hang", "hang.ts", 'timeout = "4s"')
+    }`,
     env,
   });
-  const { id } = (await call(serve, "/api/monitors/hang/runs", { token: TOKEN, method: "POST" })).json;
+  const { id } =
+    (await call(serve, "/api/monitors/hang/runs", { token: TOKEN, method: "POST" })).json;
   let agents: number[] = [];
   let end;
-  for await (const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, { Authorization: `Bearer ${TOKEN}` })) {
+  for await (
+    const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, {
+      Authorization: `Bearer ${TOKEN}`,
+    })
+  ) {
     if (e.event === "end") {
       end = JSON.parse(e.data);
       break;
@@ -101,9 +128,17 @@ Deno.test("kill -9 mid-run: no baresip is left, and after a restart the run is i
   {
     await using serve = await startServe({ config, env, keepDir: true });
     dir = serve.dir;
-    assertEquals((await call(serve, "/api/monitors/pass/runs?wait=true", { token: TOKEN, method: "POST" })).status, 200);
+    assertEquals(
+      (await call(serve, "/api/monitors/pass/runs?wait=true", { token: TOKEN, method: "POST" }))
+        .status,
+      200,
+    );
     id = (await call(serve, "/api/monitors/hang/runs", { token: TOKEN, method: "POST" })).json.id;
-    for await (const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, { Authorization: `Bearer ${TOKEN}` })) {
+    for await (
+      const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, {
+        Authorization: `Bearer ${TOKEN}`,
+      })
+    ) {
       if (e.data.includes('"call is up"')) break;
     }
     agents = descendantsNamed(serve.pid, "baresip");
@@ -123,22 +158,34 @@ Deno.test("kill -9 mid-run: no baresip is left, and after a restart the run is i
 });
 
 Deno.test("SIGHUP reloads the config and keeps the queued runs", async () => {
-  const base = `[archive]\npath = "\${DIR}/archive"\n${AUTH}` + monitor("slow", "slow.ts") + monitor("pass", "pass.ts");
+  const base = `[archive]\npath = "\${DIR}/archive"\n${AUTH}` + monitor("slow", "slow.ts") +
+    monitor("pass", "pass.ts");
   await using serve = await startServe({ config: base, env });
-  const slow = (await call(serve, "/api/monitors/slow/runs", { token: TOKEN, method: "POST" })).json.id;
-  const queued = (await call(serve, "/api/monitors/pass/runs", { token: TOKEN, method: "POST" })).json.id;
+  const slow =
+    (await call(serve, "/api/monitors/slow/runs", { token: TOKEN, method: "POST" })).json.id;
+  const queued =
+    (await call(serve, "/api/monitors/pass/runs", { token: TOKEN, method: "POST" })).json.id;
   assertEquals((await call(serve, `/api/runs/${queued}`, { token: TOKEN })).json.status, "queued");
 
-  await Deno.writeTextFile(serve.config, (base + monitor("added", "pass.ts")).replaceAll("${DIR}", serve.dir));
+  await Deno.writeTextFile(
+    serve.config,
+    (base + monitor("added", "pass.ts")).replaceAll("${DIR}", serve.dir),
+  );
   Deno.kill(serve.pid, "SIGHUP");
   for (;;) {
     // No event tells a client that the config was read again: ask until it shows.
-    const names = (await call(serve, "/api/monitors", { token: TOKEN })).json.monitors.map((m: { name: string }) => m.name);
+    const names = (await call(serve, "/api/monitors", { token: TOKEN })).json.monitors.map((
+      m: { name: string },
+    ) => m.name);
     if (names.includes("added")) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   for (const id of [slow, queued]) {
-    for await (const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, { Authorization: `Bearer ${TOKEN}` })) {
+    for await (
+      const e of serverSentEvents(`${serve.url}/api/runs/${id}/events`, {
+        Authorization: `Bearer ${TOKEN}`,
+      })
+    ) {
       if (e.event === "end") {
         assertEquals(JSON.parse(e.data).status, "passed");
         break;

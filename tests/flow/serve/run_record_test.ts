@@ -13,7 +13,12 @@ Deno.test("a run's events fold into its record: scenarios, assertions, agents, S
     { type: "run-start", files: ["call.ts"], startedAt: "2026-12-01T10:00:00.000Z" },
     { type: "scenario-start", id: "s1", file: "call.ts", name: "call", tags: ["smoke"] },
     { type: "assertion", scenarioId: "s1", passed: true, message: "B state is ringing" },
-    { type: "assertion", scenarioId: "s1", passed: false, message: "B state: expected established, got ringing" },
+    {
+      type: "assertion",
+      scenarioId: "s1",
+      passed: false,
+      message: "B state: expected established, got ringing",
+    },
     { type: "sip", scenarioId: "s1", endpoints: {}, messages: [] },
     {
       type: "scenario-end",

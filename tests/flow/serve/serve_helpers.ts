@@ -118,7 +118,8 @@ export interface Answer {
 export async function call(
   serve: { url: string },
   path: string,
-  options: { token?: string; method?: string; headers?: Record<string, string>; body?: unknown } = {},
+  options: { token?: string; method?: string; headers?: Record<string, string>; body?: unknown } =
+    {},
 ): Promise<Answer> {
   const headers = new Headers(options.headers ?? {});
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
@@ -127,7 +128,11 @@ export async function call(
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(options.body);
   }
-  const response = await fetch(`${serve.url}${path}`, { method: options.method ?? "GET", headers, body });
+  const response = await fetch(`${serve.url}${path}`, {
+    method: options.method ?? "GET",
+    headers,
+    body,
+  });
   const text = await response.text();
   let json;
   try {
@@ -160,7 +165,11 @@ export async function* serverSentEvents(
       while ((end = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const fields = { event: "message", data: [] as string[], id: undefined as string | undefined };
+        const fields = {
+          event: "message",
+          data: [] as string[],
+          id: undefined as string | undefined,
+        };
         for (const line of block.split("\n")) {
           if (line.startsWith(":")) continue;
           const [key, ...rest] = line.split(":");
@@ -169,7 +178,9 @@ export async function* serverSentEvents(
           else if (key === "data") fields.data.push(v);
           else if (key === "id") fields.id = v;
         }
-        if (fields.data.length > 0) yield { event: fields.event, data: fields.data.join("\n"), id: fields.id };
+        if (fields.data.length > 0) {
+          yield { event: fields.event, data: fields.data.join("\n"), id: fields.id };
+        }
       }
     }
   } finally {
@@ -204,7 +215,9 @@ export async function promtoolCheck(
       stderr: "piped",
     }).spawn();
   } catch (error) {
-    throw new Error(`promtool is missing (apt-get install prometheus): ${(error as Error).message}`);
+    throw new Error(
+      `promtool is missing (apt-get install prometheus): ${(error as Error).message}`,
+    );
   }
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(text));
@@ -263,7 +276,9 @@ export async function awaitRunChange(
   predicate: (run: { id: string; monitor: string; status: string; trigger: string }) => boolean,
   ready?: () => void | Promise<void>,
 ) {
-  for await (const e of serverSentEvents(`${serve.url}/api/stream`, { Authorization: `Bearer ${token}` })) {
+  for await (
+    const e of serverSentEvents(`${serve.url}/api/stream`, { Authorization: `Bearer ${token}` })
+  ) {
     if (e.event === "hello") {
       await ready?.();
       continue;
