@@ -21,6 +21,19 @@ document.getElementById("logout").addEventListener("click", async () => {
   location.hash = "#/login";
 });
 addEventListener("hashchange", () => void route());
+// A page kept in the back/forward cache would keep its streams open, and
+// browsers allow only six connections per server: close them when leaving.
+addEventListener("pagehide", () => {
+  leavePage();
+  leavePage = () => {};
+  changes?.close();
+  changes = undefined;
+});
+addEventListener("pageshow", (e) => {
+  if (!e.persisted || !session) return;
+  listenForChanges();
+  void route();
+});
 void start();
 
 async function start() {

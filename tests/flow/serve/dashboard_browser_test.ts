@@ -242,6 +242,17 @@ timezone = "UTC"
       },
     );
 
+    await t.step("pages left for others close their streams (a browser has six connections per server)", async () => {
+      for (let i = 0; i < 8; i++) {
+        await page.goto("about:blank");
+        await page.goto(`${serve.url}/#/`);
+        await page.waitForSelector("article.card", { timeout: 20_000 });
+        await page.goto("about:blank");
+        await page.goto(`${serve.url}/#/runs/${slowId}`);
+        await page.waitForSelector("svg.ladder", { timeout: 20_000 });
+      }
+    });
+
     await t.step("the theme can be switched to dark and back", async () => {
       await page.click("#theme-toggle");
       assertEquals(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
