@@ -37,6 +37,9 @@ export function compileArgs(target: string, outDir = "dist"): string[] {
     "flow/sandbox/worker.ts",
     "--include",
     "flow/api/mod.ts",
+    // The dashboard of `ringo flow serve`, read as files at run time.
+    "--include",
+    "flow/serve/dashboard",
     "--target",
     target,
     "--output",

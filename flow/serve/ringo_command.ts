@@ -9,13 +9,8 @@
 import { fileURLToPath } from "node:url";
 import { findSetpriv } from "../../core/mod.ts";
 
-/** The deno flags of the `ringo` task in deno.json. */
-export const RINGO_DENO_FLAGS = [
-  "run",
-  "--unstable-kv",
-  "--unstable-worker-options",
-  "--allow-all",
-];
+/** The deno flags of the `ringo` task in deno.json (after `deno run`). */
+export const RINGO_DENO_FLAGS = ["--unstable-kv", "--unstable-worker-options", "--allow-all"];
 
 const MAIN = new URL("../../main.ts", import.meta.url);
 
@@ -43,7 +38,7 @@ export function ringoInvocation(
   const standalone = options.standalone ?? Deno.build.standalone;
   const ringo = standalone
     ? [Deno.execPath(), ...args]
-    : [Deno.execPath(), ...RINGO_DENO_FLAGS, mainPath(), ...args];
+    : [Deno.execPath(), "run", ...RINGO_DENO_FLAGS, mainPath(), ...args];
   const setpriv = options.setpriv === null
     ? undefined
     : options.setpriv ?? (Deno.build.os === "linux" ? findSetpriv() : undefined);
