@@ -872,8 +872,28 @@ export class Agent extends EventTarget implements AsyncDisposable {
 }
 
 function loopbackAccount(name: string, sipPort: number): AccountSettings {
-  const user = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "agent";
-  return { username: user, domain: `127.0.0.1:${sipPort}`, regint: 0 };
+  return { username: sipUserPart(name), domain: `127.0.0.1:${sipPort}`, regint: 0 };
+}
+
+/**
+ * An agent's name as the user part of its loopback URI: as written (SIP
+ * user parts are case-sensitive), with every character outside RFC 3261's
+ * unreserved set percent-encoded (`"front desk"` → `front%20desk`).
+ *
+ * @example
+ * ```ts
+ * sipUserPart("Alice"); // "Alice"
+ * sipUserPart("front desk"); // "front%20desk"
+ * ```
+ */
+export function sipUserPart(name: string): string {
+  if (name === "") return "agent";
+  return [...new TextEncoder().encode(name)].map((byte) => {
+    const ch = String.fromCharCode(byte);
+    return /[A-Za-z0-9\-_.!~*'()]/.test(ch)
+      ? ch
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }).join("");
 }
 
 function isLoopbackHost(domain: string): boolean {

@@ -47,20 +47,20 @@ Deno.test("attended transfer on loopback: A ends up talking to C, B leaves, noth
     await connect(a, b);
     if (await lacks(b, "attended-transfer", () => b.attendedTransfer(c.contactUri))) return;
     await b.attendedTransfer(c.contactUri);
-    const first = b.snapshot.calls.find((call) => call.peer.number === "a");
+    const first = b.snapshot.calls.find((call) => call.peer.number === "A");
     assertEquals(first?.held, true, "B's call with A is on hold during the consultation");
     await c.waitFor(ringing, { description: "C rings from B" });
-    assertEquals(c.snapshot.calls[0].peer.number, "b");
+    assertEquals(c.snapshot.calls[0].peer.number, "B");
     await c.accept();
     await b.waitFor(allEstablished(2), { description: "B has both calls" });
     await b.completeTransfer();
     await b.waitFor(idle, { description: "B leaves both calls" });
     // C answers the replacing INVITE by itself: no second ringing to accept.
     await c.waitFor((s) =>
-      s.calls.length === 1 && s.calls[0].peer.number === "a" &&
+      s.calls.length === 1 && s.calls[0].peer.number === "A" &&
       s.calls[0].state === CallState.Established, { description: "C talks to A" });
     await a.waitFor((s) =>
-      s.calls.length === 1 && s.calls[0].peer.number === "c" &&
+      s.calls.length === 1 && s.calls[0].peer.number === "C" &&
       s.calls[0].state === CallState.Established, { description: "A talks to C" });
     for (const agent of [a, b, c]) {
       assertEquals(
@@ -86,7 +86,7 @@ Deno.test("an aborted attended transfer hangs up the consultation and resumes th
     await c.waitFor(idle, { description: "C's call ends" });
     assertEquals(c.snapshot.lastClose?.cause, "bye");
     assertEquals(b.snapshot.calls.length, 1);
-    assertEquals(b.snapshot.calls[0].peer.number, "a");
+    assertEquals(b.snapshot.calls[0].peer.number, "A");
     assertEquals(b.snapshot.calls[0].held, false);
     await b.sendDtmf("5", 50);
     await a.waitFor((s) => s.dtmfReceived === "5", { description: "A hears B again" });
