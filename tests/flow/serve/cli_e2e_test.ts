@@ -146,3 +146,29 @@ Deno.test("with tls_cert and tls_key it serves HTTPS, and the session cookie is 
     client.close();
   }
 });
+
+Deno.test("examples/serve/monitor.toml checks, schedules the bundled loopback scenarios and serves them", async () => {
+  const env = { RINGO_TOKEN: "example-token-0123456789", RINGO_PASSWORD: "example-password" };
+  const check = await ringoFlow(["serve", join(REPO, "examples/serve/monitor.toml"), "--check"], {
+    env,
+  });
+  assertEquals(check.code, 0, check.stderr);
+  assertMatch(check.stdout, /monitor loopback-call: \*\/2 \* \* \* \* \(UTC\)/);
+  const dir = await Deno.makeTempDir({ prefix: "ringo-serve-example-" });
+  try {
+    // The example as written, with its archive moved out of the checkout.
+    const text = await Deno.readTextFile(join(REPO, "examples/serve/monitor.toml"));
+    const config = text.replace('path = "ringo-archive"', `path = "${dir}/archive"`)
+      .replaceAll('"../loopback', `"${REPO}/examples/loopback`);
+    await using serve = await startServe({ config, dir, env });
+    const run = await call(serve, "/api/monitors/loopback-call/runs?wait=true", {
+      token: env.RINGO_TOKEN,
+      method: "POST",
+    });
+    assertEquals([run.status, run.json.status], [200, "passed"], run.text);
+    const monitors = (await call(serve, "/api/monitors", { token: env.RINGO_TOKEN })).json.monitors;
+    assertEquals(monitors.filter((m: { nextRun?: string }) => m.nextRun).length, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
