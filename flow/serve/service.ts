@@ -111,14 +111,15 @@ export class FlowServe implements AsyncDisposable {
       log(`ringo flow serve: run ${r.id} of ${r.monitor} was left unfinished: interrupted`);
     }
 
-    let self: FlowServe | undefined;
+    // The queue, scheduler and routes call back into the instance made below.
+    const late: { self?: FlowServe } = {};
     const queue = new RunQueue({
       archive,
       concurrency: config.server.concurrency,
       cwd: dirname(config.file),
       env: childEnv(env, config),
       killGraceMs: options.killGraceMs,
-      onFinished: (record) => self ? self.#finished(record) : undefined,
+      onFinished: (record) => late.self ? late.self.#finished(record) : undefined,
     });
     const scheduler = new Scheduler(async (monitor) => {
       // A schedule that fires while a run of the monitor waits adds nothing.
@@ -128,29 +129,35 @@ export class FlowServe implements AsyncDisposable {
 
     const parts = { config, archive, queue, scheduler };
     const app = httpApp({
-      service: serviceOf(() => self!, parts),
+      service: serviceOf(() => late.self!, parts),
       auth,
       tls: tls !== undefined,
       metrics: {
         enabled: config.metrics.enabled,
         public: config.metrics.public,
-        render: () => self!.#metrics(),
+        render: () => late.self!.#metrics(),
       },
       version: options.version ?? "dev",
     });
     let server: Deno.HttpServer<Deno.NetAddr>;
     const listening = Promise.withResolvers<Deno.NetAddr>();
     try {
-      server = Deno.serve({
-        hostname: address.hostname,
-        port: address.port,
-        ...(tls ?? {}),
-        onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-        onError: (error) => {
-          log(`ringo flow serve: ${(error as Error).stack ?? error}`);
-          return new Response("internal error", { status: 500 });
+      server = Deno.serve(
+        {
+          hostname: address.hostname,
+          port: address.port,
+          ...(tls ?? {}),
+          onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+          onError: (error) => {
+            log(`ringo flow serve: ${(error as Error).stack ?? error}`);
+            return new Response("internal error", { status: 500 });
+          },
         },
-      }, (request, info) => app.fetch(request, { remote: info.remoteAddr }));
+        (request, info) =>
+          late.self
+            ? app.fetch(request, { remote: info.remoteAddr })
+            : Response.json({ error: "ringo flow serve is starting" }, { status: 503 }),
+      );
     } catch (error) {
       archive.close();
       throw new ServeError(
@@ -162,7 +169,8 @@ export class FlowServe implements AsyncDisposable {
     const url = `${tls ? "https" : "http"}://${
       urlHost({ hostname: bound.hostname, port: bound.port })
     }`;
-    self = new FlowServe({ options, config, archive, queue, scheduler, server, url, log });
+    const self = new FlowServe({ options, config, archive, queue, scheduler, server, url, log });
+    late.self = self;
     await self.#restoreLastRuns();
     scheduler.set(config.monitors);
     log(`ringo flow serve: listening on ${url} — ${describeMonitors(config.monitors)}`);
