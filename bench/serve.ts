@@ -14,23 +14,16 @@
  * @module
  */
 import { join } from "node:path";
-import puppeteer from "puppeteer-core";
 import { RunArchive } from "../flow/serve/archive.ts";
 import { newRunId } from "../flow/serve/run_id.ts";
 import { newRunRecord, type RunStatus } from "../flow/serve/run_record.ts";
 import { ringoInvocation } from "../flow/serve/ringo_command.ts";
+import { launchChromium } from "../tests/browser.ts";
+import { TWO_PARTY } from "./flow.ts";
 import { formatRow, median, percentile, rssMb } from "./stats.ts";
 
-const CALL = `import { agent, expect, State, until } from "@ringo/flow";
-const a = await agent("A");
-const b = await agent("B");
-await a.dial(b);
-await until(() => expect(b.state).toBe(State.Ringing), "10s");
-await b.accept();
-await until(() => expect(a.state).toBe(State.Established));
-await a.hangup();
-await until(() => expect(b.state).toBe(State.Idle));
-`;
+/** The README's two-party call, as the runner benchmarks use it. */
+const CALL = TWO_PARTY;
 const NO_AGENTS = `import { expect } from "@ringo/flow";
 expect(1 + 1).toBe(2);
 `;
@@ -88,9 +81,9 @@ path = "../call.ts"
         api[name].push(performance.now() - t0);
       }
     }
-    const browser = await launchChromium(dir);
-    try {
-      const page = await browser.page();
+    {
+      await using chromium = await launchChromium();
+      const page = await chromium.browser.newPage();
       const load = async (hash: string, selector: string) => {
         await page.goto("about:blank");
         const t0 = performance.now();
@@ -105,8 +98,6 @@ path = "../call.ts"
         run.push(await load(`#/runs/${real.id}`, "svg.ladder g.msg"));
       }
       results[size] = { monitors, run, api };
-    } finally {
-      await browser.close();
     }
   }
   for (const size of [10, 10_000]) {
@@ -307,28 +298,5 @@ async function startServe(root: string, config: string): Promise<Serve> {
       child.kill("SIGTERM");
       await child.status;
     },
-  };
-}
-
-/** Debian's chromium, headless, with a fresh profile below `dir`. */
-async function launchChromium(dir: string) {
-  const profile = await Deno.makeTempDir({ dir, prefix: "chromium-" });
-  const browser = await puppeteer.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-    ],
-  });
-  return {
-    page: () => browser.newPage(),
-    close: () => browser.close(),
   };
 }

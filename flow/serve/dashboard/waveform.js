@@ -42,6 +42,16 @@ export function decodeWav(buffer) {
   throw new Error("the WAV file has no audio data");
 }
 
+/** The color a theme variable (`light-dark(…)`) stands for now, as canvas wants it. */
+function themeColor(variable) {
+  const probe = document.createElement("span");
+  probe.style.color = `var(${variable})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
+
 /** A `<figure>` with the player and its waveform for the WAV at `url`. */
 export function audioPlayer(url, caption) {
   const figure = document.createElement("figure");
@@ -64,9 +74,8 @@ export function audioPlayer(url, caption) {
   let wave;
   const draw = () => {
     const ctx = canvas.getContext("2d");
-    const style = getComputedStyle(document.documentElement);
-    const fg = style.getPropertyValue("--chart").trim() || "#0a58ca";
-    const played = style.getPropertyValue("--chart2").trim() || "#8250df";
+    const fg = themeColor("--chart");
+    const played = themeColor("--chart2");
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (!wave) return;
     const { peaks } = wave;

@@ -7,13 +7,12 @@
  * (default reports/, which git ignores and CI uploads).
  */
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
+import { launchChromium } from "../../browser.ts";
 import { hashSecret } from "../../../flow/serve/password.ts";
 import { assertEquals, assertMatch } from "../../assert.ts";
 import { REPO } from "../e2e.ts";
 import { call, FIXTURES, startServe } from "./serve_helpers.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 // The callbacks given to page.evaluate() and waitForFunction() run in the page, which has a DOM.
 // deno-lint-ignore no-explicit-any
@@ -50,24 +49,10 @@ timezone = "UTC"
   });
   const modeFile = join(serve.dir, "mode.env");
   await Deno.writeTextFile(modeFile, "MODE=accept\nA_PASS=browser-secret-value\n");
-  const profile = await Deno.makeTempDir({ prefix: "ringo-chromium-" });
-  const browser: Browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-    ],
-  });
+  await using chromium = await launchChromium();
   const problems: string[] = [];
   try {
-    const page: Page = await browser.newPage();
+    const page: Page = await chromium.browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     page.on("console", (m) => {
       // The browser's own line for a 401 the test asks for (wrong password, after logout) is not the dashboard's.
@@ -278,8 +263,6 @@ timezone = "UTC"
     });
     assertEquals(problems, [], "the dashboard logged no error");
   } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
     console.log(`dashboard screenshots: ${shots}`);
   }
 });
