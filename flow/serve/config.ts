@@ -67,6 +67,8 @@ export interface MonitorConfig {
   retries: number;
   /** Keep each call's audio as WAV files in the archive. */
   saveAudio: boolean;
+  /** JavaScript heap limit of each run's process, in MB (a scenario that fills it ends its run only). */
+  memoryLimitMb: number;
   allowRead?: string[] | true;
   allowNet?: string[] | true;
   allowEnv?: string[] | true;
@@ -184,6 +186,7 @@ const monitorSchema = z.object({
   exclude_tags: stringList,
   retries: z.number().int().min(0).max(10).default(0),
   save_audio: z.boolean().default(false),
+  memory_limit_mb: z.number().int().min(32).max(65536).default(1024),
   allow_read: grant,
   allow_net: grant,
   allow_env: grant,
@@ -352,6 +355,7 @@ export function parseServeConfig(text: string, file: string): ServeConfig {
       excludeTags: m.exclude_tags,
       retries: m.retries,
       saveAudio: m.save_audio,
+      memoryLimitMb: m.memory_limit_mb,
       ...(m.allow_read !== undefined
         ? { allowRead: m.allow_read === true ? true : m.allow_read.map(at) }
         : {}),

@@ -30,6 +30,8 @@ export interface RunService {
   monitorViews(): Promise<MonitorView[]>;
   monitorView(name: string): Promise<MonitorView | undefined>;
   startRun(monitor: MonitorConfig, trigger: RunTrigger): Promise<LiveRun>;
+  /** Aborted when serve shuts down: open event streams end then. */
+  closing: AbortSignal;
 }
 
 const STATUSES: readonly RunStatus[] = ["queued", "running", ...FINAL_STATUSES];
@@ -108,19 +110,22 @@ export function runRoutes(service: RunService, auth: Authenticator): Hono<ServeE
         wake?.();
       }, HEARTBEAT_MS);
       stream.onAbort(() => wake?.());
+      const onClosing = () => wake?.();
+      service.closing.addEventListener("abort", onClosing);
       try {
         await stream.writeSSE({ event: "hello", data: "{}" });
-        while (!stream.aborted) {
+        while (!stream.aborted && !service.closing.aborted) {
           while (changes.length > 0) {
             const data = changes.shift()!;
             if (data === "") await stream.write(": keep-alive\n\n");
             else await stream.writeSSE({ event: "run", data });
           }
-          if (stream.aborted) break;
+          if (stream.aborted || service.closing.aborted) break;
           await new Promise<void>((r) => (wake = r));
         }
       } finally {
         clearInterval(heartbeat);
+        service.closing.removeEventListener("abort", onClosing);
         service.queue.changes.removeEventListener("change", onChange);
       }
     }));
@@ -135,7 +140,7 @@ export function runRoutes(service: RunService, auth: Authenticator): Hono<ServeE
     const found = await recordOf(c, service);
     if (found instanceof Response) return found;
     const sse = (c.req.header("accept") ?? "").includes("text/event-stream");
-    if (sse) return eventStream(c, found.record, found.live, service.archive);
+    if (sse) return eventStream(c, found.record, found.live, service.archive, service.closing);
     const lines = found.live
       ? found.live.lines
       : await eventLines(service.archive, found.record.id);
@@ -271,6 +276,7 @@ function eventStream(
   record: RunRecord,
   live: LiveRun | undefined,
   archive: RunArchive,
+  closing: AbortSignal,
 ): Response {
   const after = Number(c.req.header("last-event-id") ?? -1);
   return streamSSE(c, async (stream) => {
@@ -296,6 +302,8 @@ function eventStream(
         stop?.();
         wake?.();
       });
+      const onClosing = () => wake?.();
+      closing.addEventListener("abort", onClosing);
       try {
         for (;;) {
           while (pending.length > 0) {
@@ -309,11 +317,12 @@ function eventStream(
             }
             await send(line);
           }
-          if (stream.aborted) return;
+          if (stream.aborted || closing.aborted) return;
           await new Promise<void>((r) => (wake = r));
         }
       } finally {
         clearInterval(heartbeat);
+        closing.removeEventListener("abort", onClosing);
         stop?.();
       }
     }

@@ -108,7 +108,16 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
     child = new Deno.Command(program, {
       args,
       cwd: options.cwd,
-      env: { ...options.env, NO_COLOR: "1" },
+      env: {
+        ...options.env,
+        NO_COLOR: "1",
+        // Bounds the run's heap: a scenario that fills it crashes its own run, nothing else.
+        DENO_V8_FLAGS: [
+          options.env.DENO_V8_FLAGS,
+          `--max-old-space-size=${options.monitor.memoryLimitMb}`,
+        ]
+          .filter(Boolean).join(","),
+      },
       clearEnv: true,
       stdin: "null",
       stdout: "piped",

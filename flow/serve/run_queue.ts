@@ -33,6 +33,7 @@ export class LiveRun {
   readonly done: Promise<RunRecord>;
   readonly #listeners = new Set<(line: string | null) => void>();
   #resolve!: (record: RunRecord) => void;
+  #ended = false;
 
   constructor(record: RunRecord) {
     this.record = record;
@@ -44,6 +45,10 @@ export class LiveRun {
    * ended; returns the function that stops listening.
    */
   listen(listener: (line: string | null) => void): () => void {
+    if (this.#ended) {
+      queueMicrotask(() => listener(null));
+      return () => {};
+    }
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -56,6 +61,7 @@ export class LiveRun {
 
   /** @internal */
   finish(): void {
+    this.#ended = true;
     for (const listener of this.#listeners) listener(null);
     this.#listeners.clear();
     this.#resolve(this.record);
@@ -168,6 +174,22 @@ export class RunQueue {
     await Promise.all(this.#finishing);
   }
 
+  /** A run that could not be carried out (its folder unwritable, the archive gone…) ends as `error`. */
+  async #failed(record: RunRecord, error: unknown): Promise<void> {
+    const message = `ringo flow serve could not carry out this run: ${
+      (error as Error).message ?? error
+    }`;
+    console.error(`ringo flow serve: run ${record.id}: ${(error as Error).stack ?? error}`);
+    record.status = "error";
+    record.endedAt = new Date().toISOString();
+    record.message = message;
+    try {
+      await this.#options.archive.update(record);
+    } catch {
+      // the archive itself failed: the next start marks the run interrupted
+    }
+  }
+
   #changed(record: RunRecord): void {
     this.changes.dispatchEvent(new CustomEvent("change", { detail: summarize(record) }));
   }
@@ -180,7 +202,7 @@ export class RunQueue {
       const abort = new AbortController();
       this.#running.set(next.live.record.id, { live: next.live, abort });
       const finishing = this.#execute(next, abort.signal)
-        .catch((error) => console.error(`ringo flow serve: run ${next.live.record.id}: ${error}`))
+        .catch((error) => this.#failed(next.live.record, error))
         .finally(() => {
           this.#running.delete(next.live.record.id);
           this.#finishing.delete(finishing);
@@ -235,7 +257,7 @@ export class RunQueue {
         onLine: (line, event) => {
           const masked = masker.mask(line);
           writeAll(events, encoder.encode(`${masked}\n`));
-          if (event) applyEvent(record, masked === line ? event : JSON.parse(masked) as RunEvent);
+          if (event) applyEvent(record, masked === line ? event : parsedOr(masked, event));
           live.push(masked);
         },
       });
@@ -281,6 +303,15 @@ function attemptMessage(record: RunRecord, result: AttemptResult): string | unde
   if (result.message) return result.message;
   const failed = firstFailure(record);
   return failed?.explanation ?? failed?.error?.message;
+}
+
+/** The masked line's event; the unmasked one's if masking broke the JSON (a secret like `"type"`). */
+function parsedOr(masked: string, event: RunEvent): RunEvent {
+  try {
+    return JSON.parse(masked) as RunEvent;
+  } catch {
+    return event;
+  }
 }
 
 function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {

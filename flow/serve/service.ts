@@ -63,6 +63,8 @@ export class FlowServe implements AsyncDisposable {
   readonly #lastRuns = new Map<string, RunRecord>();
   readonly #log: (line: string) => void;
   readonly #pruneTimer: ReturnType<typeof setInterval>;
+  /** Ends the open event streams at shutdown (the server waits for every response). */
+  readonly #closing: AbortController;
   #shutdown?: Promise<void>;
 
   private constructor(parts: {
@@ -74,6 +76,7 @@ export class FlowServe implements AsyncDisposable {
     server: Deno.HttpServer<Deno.NetAddr>;
     url: string;
     log: (line: string) => void;
+    closing: AbortController;
   }) {
     this.#options = parts.options;
     this.#config = parts.config;
@@ -83,6 +86,7 @@ export class FlowServe implements AsyncDisposable {
     this.#server = parts.server;
     this.url = parts.url;
     this.#log = parts.log;
+    this.#closing = parts.closing;
     this.#pruneTimer = setInterval(() => void this.#pruneAll(), PRUNE_INTERVAL_MS);
   }
 
@@ -127,7 +131,8 @@ export class FlowServe implements AsyncDisposable {
       await queue.enqueue(monitor, { kind: "schedule" });
     });
 
-    const parts = { config, archive, queue, scheduler };
+    const closing = new AbortController();
+    const parts = { config, archive, queue, scheduler, closing: closing.signal };
     const app = httpApp({
       service: serviceOf(() => late.self!, parts),
       auth,
@@ -169,7 +174,17 @@ export class FlowServe implements AsyncDisposable {
     const url = `${tls ? "https" : "http"}://${
       urlHost({ hostname: bound.hostname, port: bound.port })
     }`;
-    const self = new FlowServe({ options, config, archive, queue, scheduler, server, url, log });
+    const self = new FlowServe({
+      options,
+      config,
+      archive,
+      queue,
+      scheduler,
+      server,
+      url,
+      log,
+      closing,
+    });
     late.self = self;
     await self.#restoreLastRuns();
     scheduler.set(config.monitors);
@@ -226,6 +241,7 @@ export class FlowServe implements AsyncDisposable {
       clearInterval(this.#pruneTimer);
       this.#scheduler.stop();
       await this.#queue.shutdown();
+      this.#closing.abort();
       await this.#server.shutdown();
       this.#archive.close();
     })();
@@ -334,11 +350,12 @@ export class FlowServe implements AsyncDisposable {
 
 function serviceOf(
   self: () => FlowServe,
-  parts: { archive: RunArchive; queue: RunQueue },
+  parts: { archive: RunArchive; queue: RunQueue; closing: AbortSignal },
 ): RunService {
   return {
     archive: parts.archive,
     queue: parts.queue,
+    closing: parts.closing,
     monitor: (name) => self().monitor(name),
     monitorNames: () => self().config.monitors.map((m) => m.name),
     monitorViews: () => self().monitorViews(),

@@ -302,5 +302,10 @@ Deno.test("ringo flow serve runs monitors on demand and serves their results, fi
     }
   });
 
-  assertEquals(await serve.stop(), 0);
+  await t.step("SIGTERM ends open event streams and exits 0", async () => {
+    const stream = serverSentEvents(`${serve.url}/api/stream`, { Authorization: `Bearer ${ci}` });
+    assertEquals((await stream.next()).value?.event, "hello");
+    assertEquals(await serve.stop(), 0);
+    assertEquals((await stream.next().catch(() => ({ done: true }))).done, true);
+  });
 });

@@ -119,6 +119,25 @@ Deno.test("a run that overruns its timeout is stopped, recorded as timeout, and 
   assertEquals((await call(serve, "/healthz")).json.running, 0, "serve itself carries on");
 });
 
+Deno.test("a scenario that fills its memory ends its own run as an error; serve carries on", async () => {
+  await using serve = await startServe({
+    config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}` +
+      monitor("hog", "hog.ts", "memory_limit_mb = 64") + monitor("pass", "pass.ts"),
+    env,
+  });
+  const hog = await call(serve, "/api/monitors/hog/runs?wait=true", {
+    token: TOKEN,
+    method: "POST",
+  });
+  assertEquals([hog.status, hog.json.status], [502, "error"], hog.text);
+  assertMatch(hog.json.message, /ringo flow run was ended by SIG|exited with code/);
+  const pass = await call(serve, "/api/monitors/pass/runs?wait=true", {
+    token: TOKEN,
+    method: "POST",
+  });
+  assertEquals(pass.json.status, "passed");
+});
+
 Deno.test("kill -9 mid-run: no baresip is left, and after a restart the run is interrupted and the counters are back", async () => {
   const config = `[archive]\npath = "\${DIR}/archive"\n${AUTH}` +
     monitor("hang", "hang.ts", 'timeout = "1m"') + monitor("pass", "pass.ts");
