@@ -1,0 +1,12 @@
+import { Agent } from "./core/agent.ts";
+import { SipUdpClient } from "./tests/pbx/sip_client.ts";
+const b = await Agent.start({ name: "B" });
+const frames: unknown[] = [];
+b.addEventListener("message", (e) => frames.push((e as CustomEvent).detail));
+b.addEventListener("event", (e) => { const d = (e as CustomEvent).detail; if (/MESSAGE/.test(d.type)) frames.push(d.raw); });
+await using peer = await SipUdpClient.open({ host: "127.0.0.1", port: b.ports.sip, domain: "127.0.0.1" });
+const tx = await peer.request({ method: "MESSAGE", uri: b.contactUri, from: "raw", body: "hello ringo", contentType: "text/plain", target: { hostname: "127.0.0.1", port: b.ports.sip } }).catch((e) => ({ response: { startLine: String(e) } }));
+console.log("reply:", (tx as any).response.startLine);
+await new Promise((r) => setTimeout(r, 300));
+console.log("frames:", JSON.stringify(frames));
+await b.stop();
