@@ -376,7 +376,7 @@ export function parseServeConfig(text: string, file: string): ServeConfig {
  * cronProblem("* *"); // "expected a cron expression of 5 fields (minute first) or 6 (second first), got 2"
  * ```
  */
-export function cronProblem(schedule: string, timezone?: string): string | undefined {
+export function cronProblem(schedule: string): string | undefined {
   const fields = schedule.trim().split(/\s+/).filter(Boolean);
   if (fields.length !== 5 && fields.length !== 6) {
     return `expected a cron expression of 5 fields (minute first) or 6 (second first), got ${fields.length}`;
@@ -384,7 +384,6 @@ export function cronProblem(schedule: string, timezone?: string): string | undef
   try {
     const cron = new Cron(schedule, {
       paused: true,
-      ...(timezone && isTimeZone(timezone) ? { timezone } : {}),
     });
     const next = cron.nextRun();
     cron.stop();

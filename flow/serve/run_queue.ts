@@ -79,8 +79,6 @@ export interface RunQueueOptions {
   env: Record<string, string>;
   /** Called once a run's final record is stored. */
   onFinished?(record: RunRecord): void | Promise<void>;
-  /** Called when a run starts. */
-  onStarted?(record: RunRecord): void;
   /** Between SIGTERM and SIGKILL of an overrunning child. */
   killGraceMs?: number;
 }
@@ -222,7 +220,6 @@ export class RunQueue {
     record.startedAt = new Date().toISOString();
     await archive.update(record);
     this.#changed(record);
-    this.#options.onStarted?.(record);
     await Deno.mkdir(dir, { recursive: true });
     const masker = await SecretMasker.forRun(monitor.envFiles, this.#options.env);
     const started = performance.now();
