@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { installHint, requireSupportedBaresip } from "./baresip_support.ts";
 import { BaresipError } from "./errors.ts";
 import { formatVersion, parseBaresipVersion, type Version } from "./version.ts";
 
@@ -37,9 +38,6 @@ const MODULE_FOLDERS = [
   "/opt/homebrew/lib/baresip/modules",
   "/usr/local/opt/baresip/lib/baresip/modules",
 ];
-
-const INSTALL_HINT = "install it (Debian/Ubuntu: sudo apt-get install baresip-core; " +
-  "macOS: brew install baresip) or set RINGO_BARESIP to the binary's path";
 
 const cache = new Map<string, Promise<BaresipInstall>>();
 
@@ -88,9 +86,7 @@ export function findBaresipBinary(
     if (!isExecutable(override)) {
       throw new BaresipError(
         `RINGO_BARESIP points at ${override}, which is not an executable file`,
-        {
-          hint: INSTALL_HINT,
-        },
+        { hint: installHint() },
       );
     }
     return { binary: override, source: "RINGO_BARESIP" };
@@ -102,7 +98,11 @@ export function findBaresipBinary(
     const candidate = `${dir}/baresip`;
     if (isExecutable(candidate)) return { binary: candidate, source: "PATH" };
   }
-  throw new BaresipError("baresip was not found on PATH", { hint: INSTALL_HINT });
+  const checkout = pinned ? " and this checkout has no pinned build in .tools/" : "";
+  throw new BaresipError(
+    `baresip was not found on PATH (RINGO_BARESIP is not set${checkout})`,
+    { hint: installHint() },
+  );
 }
 
 /**
@@ -122,12 +122,23 @@ async function inspect(
   source: BaresipSource,
   moduleOverride?: string,
 ): Promise<BaresipInstall> {
-  const version = await readVersion(binary);
+  const version = await readBaresipVersion(binary);
+  requireSupportedBaresip(version, `${binary}, ${describeSource(source)}`);
   const modulePath = findModulePath(binary, moduleOverride);
   return { binary, source, version, modulePath };
 }
 
-async function readVersion(binary: string): Promise<Version> {
+/**
+ * The version `binary -h` prints (any version: see `baresip_support.ts` for
+ * which ones agents accept).
+ *
+ * @throws {BaresipError} the binary does not run, or names no version.
+ * @example
+ * ```ts
+ * await readBaresipVersion("/usr/bin/baresip"); // { major: 1, minor: 0, patch: 0 }
+ * ```
+ */
+export async function readBaresipVersion(binary: string): Promise<Version> {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(binary, {
@@ -138,7 +149,7 @@ async function readVersion(binary: string): Promise<Version> {
     }).output();
   } catch (error) {
     throw new BaresipError(`cannot run ${binary}: ${(error as Error).message}`, {
-      hint: INSTALL_HINT,
+      hint: installHint(),
       cause: error,
     });
   }
@@ -183,8 +194,13 @@ export function findModulePath(binary: string, override?: string): string {
 /** A short description like `baresip 1.0.0 (/usr/bin/baresip, from PATH)`. */
 export function describeInstall(install: BaresipInstall): string {
   return `baresip ${formatVersion(install.version)} (${install.binary}, ${
-    SOURCE_WORDS[install.source]
+    describeSource(install.source)
   })`;
+}
+
+/** How a binary was chosen, in words: `from PATH`, `the checkout's pinned build`, … */
+export function describeSource(source: BaresipSource): string {
+  return SOURCE_WORDS[source];
 }
 
 const SOURCE_WORDS: Record<BaresipSource, string> = {

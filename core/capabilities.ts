@@ -154,3 +154,15 @@ export class Capabilities {
     return out;
   }
 }
+
+/**
+ * What `feature` is, as a noun phrase (for reports such as `ringo doctor`).
+ *
+ * @example
+ * ```ts
+ * featureDescription("attended-transfer"); // "attended transfer"
+ * ```
+ */
+export function featureDescription(feature: Feature): string {
+  return FEATURES[feature].description;
+}
