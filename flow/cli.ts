@@ -219,8 +219,12 @@ export async function initFlow(options: FlowInitOptions = {}): Promise<number> {
  * itself, in the failure of the first scenario that starts an agent.
  */
 async function noteBaresipLimits(): Promise<void> {
-  const install = await detectBaresip().catch(() => undefined);
-  if (!install) return;
+  let install;
+  try {
+    install = await detectBaresip();
+  } catch {
+    return;
+  }
   const where = `${install.binary}, ${describeSource(install.source)}`;
   const support = baresipSupport(install.version, where);
   if (support.level === "limited") writer(Deno.stderr)(`note: ${support.sentence}\n`);
