@@ -17,6 +17,7 @@ import {
   agentCallState,
   type AgentSnapshot,
   applyEvent,
+  type CallSnapshot,
   type CallState,
   currentCall,
   dialFailed,
@@ -24,6 +25,7 @@ import {
   initialSnapshot,
   registrationStarted,
   registrationStopped,
+  updateCall,
   updateCurrentCall,
 } from "./agent_state.ts";
 import { AgentAudio, type CallAudio } from "./agent_audio.ts";
@@ -31,8 +33,9 @@ import { type CallQuality, callQuality } from "./audio/emodel.ts";
 import type { ToneHeard } from "./audio/listen.ts";
 import type { AudioSpec } from "./audio/source.ts";
 import { type BaresipInstall, detectBaresip } from "./baresip.ts";
-import { Capabilities, parseHelp } from "./capabilities.ts";
-import { renderAgentConfig, SILENT_SOURCE } from "./config.ts";
+import type { Capabilities } from "./capabilities.ts";
+import { Dialect } from "./dialect.ts";
+import { type CallHandling, renderAgentConfig, SILENT_SOURCE } from "./config.ts";
 import { AgentError, BaresipError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
 import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts";
@@ -40,6 +43,7 @@ import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
 import type { SipMessage } from "./sip_trace.ts";
+import { isDeclineCode } from "./sip_status.ts";
 
 /** Options of {@link Agent.start}. */
 export interface AgentOptions {
@@ -67,6 +71,8 @@ export interface AgentOptions {
   recordDir?: string;
   /** The default outgoing audio as a baresip source; default silence (see SILENT_SOURCE). */
   audioSource?: string;
+  /** Calls at once, auto-hold and the RTP timeout (defaults in core/config.ts). */
+  calls?: CallHandling;
   /** Longest wait for baresip to be ready; default 10 s. */
   readyTimeoutMs?: number;
   /** Longest wait for a command's answer; default 10 s. */
@@ -104,9 +110,15 @@ const MAX_KEPT_INVITES = 64;
 export class Agent extends EventTarget implements AsyncDisposable {
   readonly name: string;
   readonly install: BaresipInstall;
-  readonly capabilities: Capabilities;
+  /** How to talk to this agent's baresip version. */
+  readonly dialect: Dialect;
   readonly ports: AgentPorts;
   readonly account: AccountSettings;
+  /** What this agent's baresip can do. */
+  get capabilities(): Capabilities {
+    return this.dialect.capabilities;
+  }
+
   /** True when the agent has no registrar and is reached directly on 127.0.0.1. */
   readonly loopback: boolean;
   readonly #process: BaresipProcess;
@@ -124,7 +136,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   private constructor(init: {
     options: AgentOptions;
     install: BaresipInstall;
-    capabilities: Capabilities;
+    dialect: Dialect;
     ports: AgentPorts;
     account: AccountSettings;
     process: BaresipProcess;
@@ -133,7 +145,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
     super();
     this.name = init.options.name;
     this.install = init.install;
-    this.capabilities = init.capabilities;
+    this.dialect = init.dialect;
     this.ports = init.ports;
     this.account = init.account;
     this.loopback = init.options.account === undefined;
@@ -155,7 +167,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
       workDir: audioDir(init.configDir),
       recordDir: init.options.recordDir,
       defaultDevice: init.options.audioSource ?? SILENT_SOURCE,
-      capabilities: init.capabilities,
+      capabilities: init.dialect.capabilities,
       command: (name, params) => this.command(name, params),
       snapshot: () => this.#snapshot,
     });
@@ -170,11 +182,11 @@ export class Agent extends EventTarget implements AsyncDisposable {
    */
   static async start(options: AgentOptions): Promise<Agent> {
     const install = await detectBaresip(options.env);
-    const baseCaps = new Capabilities(install.version);
+    const dialect = Dialect.of(install);
     const given = options.account ? parseAccountSettings(options.account) : undefined;
-    if (given?.dtmf_mode === "info") baseCaps.require("dtmf-info");
-    if (given?.dtmf_mode === "auto") baseCaps.require("dtmf-auto");
-    if (headerList(given?.headers).length > 0) baseCaps.require("custom-headers");
+    if (given?.dtmf_mode === "info") dialect.capabilities.require("dtmf-info");
+    if (given?.dtmf_mode === "auto") dialect.capabilities.require("dtmf-auto");
+    if (headerList(given?.headers).length > 0) dialect.capabilities.require("custom-headers");
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
@@ -183,7 +195,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
       const account = given ?? loopbackAccount(options.name, ports.sip);
       const loopback = !given || isLoopbackHost(given.domain);
       try {
-        await writeAgentFiles(configDir, install, ports, account, loopback, options);
+        await writeAgentFiles(configDir, install, dialect, ports, account, loopback, options);
         const process = await BaresipProcess.start({
           install,
           name: options.name,
@@ -193,12 +205,10 @@ export class Agent extends EventTarget implements AsyncDisposable {
           localSipPorts: [ports.sip, ports.sip + 1],
           readyTimeoutMs: options.readyTimeoutMs,
         });
-        const help = await process.ctrl.command("help").catch(() => "");
-        const capabilities = new Capabilities(install.version, help ? parseHelp(help) : undefined);
         const agent = new Agent({
           options,
           install,
-          capabilities,
+          dialect,
           ports,
           account,
           process,
@@ -331,52 +341,75 @@ export class Agent extends EventTarget implements AsyncDisposable {
     await this.command("accept");
   }
 
-  /** Declines the ringing incoming call with `code` (486 by default). */
-  async reject(code = 486): Promise<void> {
+  /**
+   * Declines the ringing incoming call with `code` (486 Busy Here by
+   * default; others need baresip ≥ 3.19) and an optional one-line reason.
+   */
+  async reject(code = 486, reason?: string): Promise<void> {
+    if (!isDeclineCode(code)) {
+      throw new AgentError(`cannot decline with ${code}: expected a final code from 400 to 699`);
+    }
     const call = currentCall(this.#snapshot);
     if (!call || call.direction !== "incoming" || call.state !== "ringing") {
       throw new AgentError(
         `agent "${this.name}" has no ringing incoming call to reject (state: ${this.state})`,
       );
     }
-    if (code === 486) {
-      await this.command("hangup");
-      return;
-    }
-    this.capabilities.require("reject-with-code");
-    await this.command("hangup", `${call.id} ${code}`);
+    const params = this.dialect.rejectParams(call.id, code, reason);
+    await this.#ending(call, { code }, () => this.command("hangup", params));
   }
 
   /** Ends the current call (cancel, reject or BYE, as fits its state). */
   async hangup(): Promise<void> {
     const call = this.#requireCall("hang up");
-    // Named by id where baresip named it: 1.1.0's menu can lose track of its
+    // Named by id where baresip can: 1.1.0's menu can lose track of its
     // current call (after a blind transfer) and answer a bare `hangup` with
-    // "no active call"; 1.0.0 ignores the parameter.
-    await this.command("hangup", call.id);
+    // "no active call".
+    await this.#ending(call, {}, () => this.command("hangup", this.dialect.hangupParams(call.id)));
   }
 
   /** Puts the current call on hold. */
   async hold(): Promise<void> {
-    this.#requireCall("hold", "established");
-    await this.command("hold");
+    const call = this.#requireCall("hold", "established");
+    // Resolves once the peer answered the re-INVITE, so that the next verb
+    // (a resume, a transfer) does not cross it: 3.x/4.x drop a re-INVITE
+    // sent while the previous one is still pending.
+    const answered = this.#reinviteAnswered(
+      call.id,
+      "hold",
+      (dir) => !/^(sendrecv|recvonly)$/.test(dir),
+    );
+    await this.command("hold", this.dialect.callParams(call.id)).catch((error) => {
+      answered.cancel();
+      throw error;
+    });
     this.#audio.noteReinvite();
     this.#update(updateCurrentCall(this.#snapshot, { held: true }));
+    await answered.promise;
   }
 
   /** Resumes the held current call. */
   async resume(): Promise<void> {
-    this.#requireCall("resume", "established");
+    const call = this.#requireCall("resume", "established");
+    const answered = this.#reinviteAnswered(
+      call.id,
+      "resume",
+      (dir) => !/^(sendonly|inactive)$/.test(dir),
+    );
     try {
-      await this.command("resume");
+      await this.command("resume", this.dialect.callParams(call.id));
     } catch (error) {
-      if (!isStrayResumeError(error, this.#snapshot)) throw error;
+      if (!isStrayResumeError(error, this.#snapshot)) {
+        answered.cancel();
+        throw error;
+      }
       // baresip 1.1.x (uag_hold_resume) also tries to hold "the other active
       // call", finds none and answers EINVAL, though it did resume this one:
       // its re-INVITE with a=sendrecv goes out. Nothing failed.
     }
     this.#audio.noteReinvite();
     this.#update(updateCurrentCall(this.#snapshot, { held: false }));
+    await answered.promise;
   }
 
   /** Toggles the microphone mute of the current call. */
@@ -604,6 +637,74 @@ export class Agent extends EventTarget implements AsyncDisposable {
     }
   }
 
+  /**
+   * Runs the command that ends `call`, with the call marked as ended by this
+   * agent first (its CALL_CLOSED may beat the command's answer), and the mark
+   * taken back when baresip refuses.
+   */
+  async #ending(call: CallSnapshot, ending: { code?: number }, send: () => Promise<unknown>) {
+    this.#update(updateCall(this.#snapshot, call, { ending }));
+    try {
+      await send();
+    } catch (error) {
+      const now = this.#snapshot.calls.find((c) =>
+        c.id === call.id && c.direction === call.direction
+      );
+      if (now) this.#update(updateCall(this.#snapshot, now, { ending: undefined }));
+      throw error;
+    }
+  }
+
+  /**
+   * Waits for the peer's SDP answer to this agent's re-INVITE of call `id`
+   * (a `CALL_REMOTE_SDP answer` event whose audio direction, where the
+   * version reports one, passes `fits`: 1.1.0 also reports a stale answer
+   * first). Registered before the command is sent, as the event may beat
+   * the command's answer.
+   */
+  #reinviteAnswered(
+    id: string | undefined,
+    verb: string,
+    fits: (audioDir: string) => boolean,
+  ): { promise: Promise<void>; cancel(): void } {
+    const timeoutMs = this.#commandTimeoutMs;
+    let cancel = () => {};
+    const promise = new Promise<void>((resolve, reject) => {
+      const onEvent: EventListener = (e) => {
+        const event = (e as CustomEvent<BaresipEvent>).detail;
+        if (event.type === "CALL_CLOSED" && (!id || event.callId === id)) {
+          return done(
+            new AgentError(
+              `agent "${this.name}": the call ended before the peer answered the ${verb}`,
+            ),
+          );
+        }
+        if (event.type !== "CALL_REMOTE_SDP" || event.param !== "answer") return;
+        if (id && event.callId && event.callId !== id) return;
+        if (event.audioDir && !fits(event.audioDir)) return;
+        done();
+      };
+      const timer = setTimeout(
+        () =>
+          done(
+            new AgentError(
+              `agent "${this.name}": the peer did not answer the re-INVITE of the ${verb} within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.removeEventListener("event", onEvent);
+        if (error) reject(error);
+        else resolve();
+      };
+      cancel = () => done();
+      this.addEventListener("event", onEvent);
+    });
+    return { promise, cancel };
+  }
+
   #update(next: AgentSnapshot): void {
     if (next === this.#snapshot) return;
     this.#snapshot = next;
@@ -684,12 +785,14 @@ export function qualityOf(s: AgentSnapshot): CallQuality | undefined {
 async function writeAgentFiles(
   dir: string,
   install: BaresipInstall,
+  dialect: Dialect,
   ports: AgentPorts,
   account: AccountSettings,
   loopback: boolean,
   options: AgentOptions,
 ): Promise<void> {
   const extraModules = [
+    ...dialect.extraModules(),
     ...(account.media_enc === "srtp" || account.media_enc?.startsWith("srtp-") ? ["srtp"] : []),
     ...(account.media_enc === "dtls_srtp" ? ["dtls_srtp"] : []),
     ...(account.stun_server ? ["stun"] : []),
@@ -704,6 +807,7 @@ async function writeAgentFiles(
     audioSource: options.audioSource,
     recordDir: audioDir(dir),
     extraModules,
+    calls: options.calls,
   });
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
   await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });

@@ -24,6 +24,8 @@ export interface BaresipInstall {
   version: Version;
   /** Folder holding its modules (`ctrl_tcp.so`, `menu.so`, …). */
   modulePath: string;
+  /** Names of the modules in that folder (`ctrl_tcp`, `sndfile`, …). */
+  modules: ReadonlySet<string>;
 }
 
 /** Modules every agent needs; the module folder must hold them. */
@@ -80,6 +82,7 @@ export function detectBaresip(
  */
 export function findBaresipBinary(
   env: Record<string, string | undefined>,
+  pinned: string | undefined = checkoutBaresip(),
 ): { binary: string; source: BaresipSource } {
   const override = env.RINGO_BARESIP;
   if (override) {
@@ -91,16 +94,15 @@ export function findBaresipBinary(
     }
     return { binary: override, source: "RINGO_BARESIP" };
   }
-  const pinned = checkoutBaresip();
   if (pinned && isExecutable(pinned)) return { binary: pinned, source: "checkout" };
   for (const dir of (env.PATH ?? "").split(":")) {
     if (!dir) continue;
     const candidate = `${dir}/baresip`;
     if (isExecutable(candidate)) return { binary: candidate, source: "PATH" };
   }
-  const checkout = pinned ? " and this checkout has no pinned build in .tools/" : "";
+  const checkout = pinned ? ", this checkout has no pinned build," : "";
   throw new BaresipError(
-    `baresip was not found on PATH (RINGO_BARESIP is not set${checkout})`,
+    `baresip was not found: RINGO_BARESIP is not set${checkout} and PATH has none`,
     { hint: installHint() },
   );
 }
@@ -114,7 +116,12 @@ export function checkoutBaresip(): string | undefined {
     "../.tools/baresip-" + PINNED_BARESIP_VERSION + "/bin/baresip",
     import.meta.url,
   );
-  return here.protocol === "file:" ? decodeURIComponent(here.pathname) : undefined;
+  if (here.protocol !== "file:") return undefined;
+  // Files on disk that are not a checkout (the image's /opt/ringo, a compiled binary) have no build script.
+  const script = new URL("../.ci/build-baresip", import.meta.url);
+  return isFile(decodeURIComponent(script.pathname))
+    ? decodeURIComponent(here.pathname)
+    : undefined;
 }
 
 async function inspect(
@@ -125,7 +132,7 @@ async function inspect(
   const version = await readBaresipVersion(binary);
   requireSupportedBaresip(version, `${binary}, ${describeSource(source)}`);
   const modulePath = findModulePath(binary, moduleOverride);
-  return { binary, source, version, modulePath };
+  return { binary, source, version, modulePath, modules: listModules(modulePath) };
 }
 
 /**
@@ -208,6 +215,15 @@ const SOURCE_WORDS: Record<BaresipSource, string> = {
   checkout: "the checkout's pinned build",
   PATH: "from PATH",
 };
+
+function listModules(dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const entry of Deno.readDirSync(dir)) {
+    const match = /^(.+)\.so$/.exec(entry.name);
+    if (match) names.add(match[1]);
+  }
+  return names;
+}
 
 function isExecutable(path: string): boolean {
   try {

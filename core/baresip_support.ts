@@ -3,23 +3,25 @@
  * there is none or it is too old — each said in one sentence, with the
  * command for the platform ringo runs on.
  *
- * - **full**: 3.14.0 and newer (the oldest release the original ringo
- *   supports, and the 3.x ringo is tested with);
- * - **limited**: 1.0.0 up to 3.14.0: agents work; what the capability table
- *   says the version lacks is named;
- * - **unsupported**: older than 1.0.0: agents refuse to start.
+ * - **unsupported**: older than 1.0.0: agents refuse to start;
+ * - **limited**: agents work, but the capability table (`capabilities.ts`)
+ *   names features the version lacks — every version before the newest
+ *   `since` of that table, so all of 1.x, 2.x and 3.x before it;
+ * - **full**: every feature of the table.
  *
  * @module
  */
-import { Capabilities, featureDescription } from "./capabilities.ts";
+import { Capabilities, type Feature, FEATURES } from "./capabilities.ts";
 import { BaresipError } from "./errors.ts";
-import { atLeast, formatVersion, type Version, version } from "./version.ts";
+import { atLeast, compareVersions, formatVersion, type Version, version } from "./version.ts";
 
 /** Oldest baresip an agent starts on. */
 export const MINIMUM_BARESIP: Version = version("1.0.0");
 
-/** Oldest baresip with every feature ringo uses. */
-export const FULL_SUPPORT_BARESIP: Version = version("3.14.0");
+/** Oldest baresip with every feature of the capability table. */
+export const EVERY_FEATURE_SINCE: Version = Object.values(FEATURES)
+  .map((spec) => spec.since)
+  .reduce((newest, since) => (compareVersions(since, newest) > 0 ? since : newest));
 
 /** How well a baresip version serves ringo. */
 export type SupportLevel = "full" | "limited" | "unsupported";
@@ -29,8 +31,8 @@ export interface BaresipSupport {
   level: SupportLevel;
   /** One sentence, e.g. `baresip 1.0.0 works with limits: it lacks attended transfer, …`. */
   sentence: string;
-  /** What the version lacks, as noun phrases from the capability table. */
-  missing: string[];
+  /** The features the version lacks. */
+  missing: Feature[];
 }
 
 /**
@@ -42,32 +44,28 @@ export interface BaresipSupport {
  * baresipSupport(version("1.0.0")).level; // "limited"
  * baresipSupport(version("0.6.5"), "/usr/bin/baresip, from PATH").sentence;
  * // "baresip 0.6.5 (/usr/bin/baresip, from PATH) is too old for ringo: agents need 1.0.0 or
- * //  newer, and 3.14.0 or newer has every feature"
+ * //  newer, and 3.19.0 or newer has every feature"
  * ```
  */
 export function baresipSupport(found: Version, where?: string): BaresipSupport {
   const name = `baresip ${formatVersion(found)}${where ? ` (${where})` : ""}`;
-  const full = formatVersion(FULL_SUPPORT_BARESIP);
+  const every = `${formatVersion(EVERY_FEATURE_SINCE)} or newer has every feature`;
   const summary = new Capabilities(found).summary();
-  const missing = (Object.keys(summary) as (keyof typeof summary)[])
-    .filter((feature) => !summary[feature])
-    .map(featureDescription);
+  const missing = (Object.keys(summary) as Feature[]).filter((feature) => !summary[feature]);
   if (!atLeast(found, MINIMUM_BARESIP)) {
     return {
       level: "unsupported",
       sentence: `${name} is too old for ringo: agents need ${
         formatVersion(MINIMUM_BARESIP)
-      } or newer, and ${full} or newer has every feature`,
+      } or newer, and ${every}`,
       missing,
     };
   }
-  if (!atLeast(found, FULL_SUPPORT_BARESIP)) {
-    const lacks = missing.length > 0
-      ? `it lacks ${missing.join(", ")}`
-      : `it is older than ${full} and untested with ringo`;
+  if (missing.length > 0) {
+    const lacks = missing.map((feature) => FEATURES[feature].description).join(", ");
     return {
       level: "limited",
-      sentence: `${name} works with limits: ${lacks}; ${full} or newer has every feature`,
+      sentence: `${name} works with limits: it lacks ${lacks}; ${every}`,
       missing,
     };
   }
@@ -136,8 +134,9 @@ const PACKAGE_COMMANDS: Record<Platform, string | undefined> = {
 
 /**
  * What to do about a missing or too-old baresip, as one clause: the package
- * command of this platform, ringo's own build script, or `RINGO_BARESIP`.
- * Debian and Ubuntu's package is older than 3.14 and says so.
+ * of this platform where it is recent (Homebrew, pacman, dnf, apk), else
+ * ringo's own build script first (Debian and Ubuntu package 1.x), and
+ * `RINGO_BARESIP`.
  *
  * @example
  * ```ts
@@ -147,15 +146,16 @@ const PACKAGE_COMMANDS: Record<Platform, string | undefined> = {
  * ```
  */
 export function installHint(platform: Platform = detectPlatform()): string {
-  const command = packageCommand(platform);
   const build = "build the pinned version with ringo's .ci/build-baresip";
   const rest = "or set RINGO_BARESIP to a baresip binary";
-  if (!command) return `${build}, ${rest}`;
+  const command = packageCommand(platform);
   if (platform === "debian") {
-    return `install it with \`${command}\` (Debian 12's is 1.0.0, which works with limits), ` +
-      `or for every feature ${build}, ${rest}`;
+    return `${build}, or install Debian's with \`${command}\` (1.0.0 on Debian 12, ` +
+      `which works with limits), ${rest}`;
   }
-  return `install it with \`${command}\`, or ${build}, ${rest}`;
+  if (command) return `install it with \`${command}\`, or ${build}, ${rest}`;
+  return `${build}, or install it with your package manager (macOS: ${PACKAGE_COMMANDS.macos}; ` +
+    `Debian/Ubuntu: ${PACKAGE_COMMANDS.debian}; Arch: ${PACKAGE_COMMANDS.arch}), ${rest}`;
 }
 
 /**

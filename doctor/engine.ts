@@ -14,12 +14,12 @@ import {
   Capabilities,
   describeError,
   describeSource,
+  EVERY_FEATURE_SINCE,
   type Feature,
-  featureDescription,
+  FEATURES,
   findBaresipBinary,
   findModulePath,
   formatVersion,
-  FULL_SUPPORT_BARESIP,
   installHint,
   type Platform,
   readBaresipVersion,
@@ -90,7 +90,7 @@ export async function engineChecks(
     details: [
       support.level === "limited" && support.missing.length > 0
         ? `works with limits: ${support.missing.length} of ringo's features need a newer baresip ` +
-          `(see features); ${formatVersion(FULL_SUPPORT_BARESIP)} or newer has every feature`
+          `(see features); ${formatVersion(EVERY_FEATURE_SINCE)} or newer has every feature`
         : support.sentence,
     ],
     ...(support.level === "limited" ? { fix: upgradeHint(platform) } : {}),
@@ -190,7 +190,7 @@ function featureCheck(capabilities: Capabilities): Check {
       ? `${features.length - missing.length} of ${features.length} available`
       : `all ${features.length} available`,
     details: features.map((f) =>
-      summary[f] ? `✓ ${featureDescription(f)}` : `✗ ${capabilities.missingReason(f)}`
+      summary[f] ? `✓ ${FEATURES[f].description}` : `✗ ${capabilities.missingReason(f)}`
     ),
   };
 }
