@@ -90,6 +90,8 @@ export interface WaitOptions {
 }
 
 const START_ATTEMPTS = 3;
+/** How soon after a call was replaced its replacing INVITE must arrive to be answered at once. */
+const REPLACEMENT_WINDOW_MS = 2000;
 /** Received INVITEs kept per agent for `receivedInvite`. */
 const MAX_KEPT_INVITES = 64;
 
@@ -124,6 +126,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   readonly #process: BaresipProcess;
   readonly #configDir: string;
   readonly #commandTimeoutMs: number;
+  readonly #autoHold: boolean;
   readonly #audio: AgentAudio;
   #snapshot: AgentSnapshot = initialSnapshot();
   /** Received INVITEs (the first of each Call-ID), newest last, bounded. */
@@ -132,6 +135,10 @@ export class Agent extends EventTarget implements AsyncDisposable {
   /** Custom header names added with `uaaddheader` for the last call, to remove before the next. */
   #addedHeaders: string[] = [];
   #stopped?: Promise<void>;
+  /** The attended transfer in progress: the held first call and the consultation call. */
+  #transfer?: { originalId?: string; consultId?: string };
+  /** When a call of this agent was replaced (RFC 3891): the replacing INVITE follows. */
+  #replacedAt?: number;
 
   private constructor(init: {
     options: AgentOptions;
@@ -152,10 +159,12 @@ export class Agent extends EventTarget implements AsyncDisposable {
     this.#process = init.process;
     this.#configDir = init.configDir;
     this.#commandTimeoutMs = init.options.commandTimeoutMs ?? 10_000;
-    init.process.ctrl.addEventListener(
-      "event",
-      (e) => this.#onEvent((e as CustomEvent<BaresipEvent>).detail),
-    );
+    this.#autoHold = init.options.calls?.autoHold ?? false;
+    init.process.ctrl.addEventListener("event", (e) => {
+      for (const event of this.dialect.expand((e as CustomEvent<BaresipEvent>).detail)) {
+        this.#onEvent(event);
+      }
+    });
     init.process.ctrl.addEventListener(
       "message",
       (e) => this.dispatchEvent(new CustomEvent("message", { detail: (e as CustomEvent).detail })),
@@ -338,7 +347,13 @@ export class Agent extends EventTarget implements AsyncDisposable {
         `agent "${this.name}" has no ringing incoming call to accept (state: ${this.state})`,
       );
     }
-    await this.command("accept");
+    await this.command("accept", this.dialect.callParams(call.id));
+    if (this.dialect.acceptHoldsOthers(this.#autoHold)) {
+      for (const other of this.#snapshot.calls) {
+        if (other.id === call.id || other.state !== "established" || other.held) continue;
+        this.#update(updateCall(this.#snapshot, other, { held: true }));
+      }
+    }
   }
 
   /**
@@ -389,27 +404,8 @@ export class Agent extends EventTarget implements AsyncDisposable {
   }
 
   /** Resumes the held current call. */
-  async resume(): Promise<void> {
-    const call = this.#requireCall("resume", "established");
-    const answered = this.#reinviteAnswered(
-      call.id,
-      "resume",
-      (dir) => !/^(sendonly|inactive)$/.test(dir),
-    );
-    try {
-      await this.command("resume", this.dialect.callParams(call.id));
-    } catch (error) {
-      if (!isStrayResumeError(error, this.#snapshot)) {
-        answered.cancel();
-        throw error;
-      }
-      // baresip 1.1.x (uag_hold_resume) also tries to hold "the other active
-      // call", finds none and answers EINVAL, though it did resume this one:
-      // its re-INVITE with a=sendrecv goes out. Nothing failed.
-    }
-    this.#audio.noteReinvite();
-    this.#update(updateCurrentCall(this.#snapshot, { held: false }));
-    await answered.promise;
+  resume(): Promise<void> {
+    return this.#resumeCall(this.#requireCall("resume", "established"));
   }
 
   /** Toggles the microphone mute of the current call. */
@@ -439,23 +435,89 @@ export class Agent extends EventTarget implements AsyncDisposable {
     await this.command("transfer", this.resolveTarget(target));
   }
 
-  /** Starts an attended transfer: holds the current call and calls `target`. */
+  /**
+   * Starts an attended transfer: holds the current call and calls `target`
+   * (the consultation call). Then {@link completeTransfer} connects the two
+   * remote parties, or {@link abortTransfer} hangs up the consultation call
+   * and resumes the first.
+   */
   async attendedTransfer(target: string): Promise<void> {
     this.capabilities.require("attended-transfer");
-    this.#requireCall("transfer", "established");
-    await this.command("atransferstart", this.resolveTarget(target));
+    const original = this.#requireCall("transfer", "established");
+    if (this.#transfer) {
+      throw new AgentError(`agent "${this.name}" already has an attended transfer in progress`, {
+        hint: "complete or abort it first",
+      });
+    }
+    const uri = this.resolveTarget(target);
+    const before = new Set(this.#snapshot.calls.map((c) => c.id));
+    const logMark = this.log.tail(1).at(-1);
+    await this.command("atransferstart", uri);
+    // baresip dials within the command, so the consultation call's first
+    // event came before the command's answer on the same connection.
+    const consult = this.#snapshot.calls.find((c) =>
+      c.direction === "outgoing" && !before.has(c.id)
+    );
+    if (!consult) {
+      const said = this.log.tail(20);
+      const why = said.slice(said.lastIndexOf(logMark ?? "") + 1).find((l) => /replaces/i.test(l));
+      throw new AgentError(
+        `agent "${this.name}" could not start an attended transfer to ${uri}: ${
+          why
+            ? "its peer does not support Replaces (RFC 3891)"
+            : "baresip placed no consultation call"
+        }`,
+        { hint: "use transfer() (blind) with this peer" },
+      );
+    }
+    const held = this.#snapshot.calls.find((c) => c.id === original.id);
+    if (held) this.#update(updateCall(this.#snapshot, held, { held: true }));
+    this.#transfer = { originalId: original.id, consultId: consult.id };
   }
 
-  /** Completes an attended transfer (connects the two remote parties). */
+  /** Completes an attended transfer: the first call's peer is connected to the consultation call's. */
   async completeTransfer(): Promise<void> {
     this.capabilities.require("attended-transfer");
-    await this.command("atransferexec");
+    const transfer = this.#requireTransfer("complete");
+    // Marked before the command: the calls' close events may arrive in the
+    // same read as its answer. Both end as the transfer's, not as drops.
+    const mark = (transferred: boolean) => {
+      for (const id of [transfer.originalId, transfer.consultId]) {
+        const call = this.#snapshot.calls.find((c) => c.id === id);
+        if (call) this.#update(updateCall(this.#snapshot, call, { transferred }));
+      }
+    };
+    mark(true);
+    try {
+      await this.command("atransferexec");
+    } catch (error) {
+      mark(false);
+      throw error;
+    }
+    this.#transfer = undefined;
   }
 
-  /** Abandons an attended transfer and returns to the first call. */
+  /** Abandons an attended transfer: hangs up the consultation call and resumes the first. */
   async abortTransfer(): Promise<void> {
     this.capabilities.require("attended-transfer");
+    const transfer = this.#requireTransfer("abort");
+    // baresip's atransferabort only forgets the transfer; the calls are ringo's to mend.
     await this.command("atransferabort");
+    this.#transfer = undefined;
+    const consult = this.#snapshot.calls.find((c) => c.id === transfer.consultId);
+    if (consult) {
+      await this.#ending(
+        consult,
+        {},
+        () => this.command("hangup", this.dialect.hangupParams(consult.id)),
+      );
+      await this.waitFor((s) => !s.calls.some((c) => c.id === consult.id), {
+        description: "the consultation call to end",
+        timeoutMs: this.#commandTimeoutMs,
+      });
+    }
+    const original = this.#snapshot.calls.find((c) => c.id === transfer.originalId);
+    if (original?.state === "established") await this.#resumeCall(original);
   }
 
   /** Sends a raw long command over ctrl_tcp and resolves with its answer. */
@@ -594,6 +656,29 @@ export class Agent extends EventTarget implements AsyncDisposable {
     const before = this.#snapshot;
     this.#update(applyEvent(this.#snapshot, event, Date.now()));
     this.#audio.onEvent(event, before);
+    this.#answerReplacement(event);
+  }
+
+  /**
+   * baresip closes a call that an INVITE with Replaces takes over and then
+   * rings with the replacing call (in that order, within one handler). A
+   * replacement is part of a transfer the user already accepted, so it is
+   * answered at once (RFC 3891 §3).
+   */
+  #answerReplacement(event: BaresipEvent): void {
+    if (event.type === "CALL_CLOSED" && / replaced$/.test(event.param ?? "")) {
+      this.#replacedAt = Date.now();
+      return;
+    }
+    if (event.type !== "CALL_INCOMING" || this.#replacedAt === undefined) return;
+    const recent = Date.now() - this.#replacedAt < REPLACEMENT_WINDOW_MS;
+    this.#replacedAt = undefined;
+    if (!recent) return;
+    const call = this.#snapshot.calls.find((c) => c.id === event.callId);
+    if (call) this.#update(updateCall(this.#snapshot, call, { transferred: false }));
+    this.command("accept", this.dialect.callParams(event.callId)).catch(() => {
+      // the caller gave up meanwhile: its close event tells
+    });
   }
 
   #onExit(info: ExitInfo): void {
@@ -635,6 +720,38 @@ export class Agent extends EventTarget implements AsyncDisposable {
       await this.command("uaaddheader", uaAddHeaderParams(name, value));
       this.#addedHeaders.push(name);
     }
+  }
+
+  async #resumeCall(call: CallSnapshot): Promise<void> {
+    const answered = this.#reinviteAnswered(
+      call.id,
+      "resume",
+      (dir) => !/^(sendonly|inactive)$/.test(dir),
+    );
+    try {
+      await this.command("resume", this.dialect.callParams(call.id));
+    } catch (error) {
+      if (!isStrayResumeError(error, this.#snapshot)) {
+        answered.cancel();
+        throw error;
+      }
+      // baresip 1.1.x (uag_hold_resume) also tries to hold "the other active
+      // call", finds none and answers EINVAL, though it did resume this one:
+      // its re-INVITE with a=sendrecv goes out. Nothing failed.
+    }
+    this.#audio.noteReinvite();
+    const now = this.#snapshot.calls.find((c) => c.id === call.id) ?? currentCall(this.#snapshot);
+    if (now) this.#update(updateCall(this.#snapshot, now, { held: false }));
+    await answered.promise;
+  }
+
+  #requireTransfer(verb: string): { originalId?: string; consultId?: string } {
+    if (!this.#transfer) {
+      throw new AgentError(`agent "${this.name}" cannot ${verb} a transfer: none is in progress`, {
+        hint: "start one with attendedTransfer(target)",
+      });
+    }
+    return this.#transfer;
   }
 
   /**
@@ -755,8 +872,28 @@ export class Agent extends EventTarget implements AsyncDisposable {
 }
 
 function loopbackAccount(name: string, sipPort: number): AccountSettings {
-  const user = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "agent";
-  return { username: user, domain: `127.0.0.1:${sipPort}`, regint: 0 };
+  return { username: sipUserPart(name), domain: `127.0.0.1:${sipPort}`, regint: 0 };
+}
+
+/**
+ * An agent's name as the user part of its loopback URI: as written (SIP
+ * user parts are case-sensitive), with every character outside RFC 3261's
+ * unreserved set percent-encoded (`"front desk"` → `front%20desk`).
+ *
+ * @example
+ * ```ts
+ * sipUserPart("Alice"); // "Alice"
+ * sipUserPart("front desk"); // "front%20desk"
+ * ```
+ */
+export function sipUserPart(name: string): string {
+  if (name === "") return "agent";
+  return [...new TextEncoder().encode(name)].map((byte) => {
+    const ch = String.fromCharCode(byte);
+    return /[A-Za-z0-9\-_.!~*'()]/.test(ch)
+      ? ch
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }).join("");
 }
 
 function isLoopbackHost(domain: string): boolean {

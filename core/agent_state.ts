@@ -48,6 +48,8 @@ export interface CallSnapshot {
   ending?: { code?: number };
   /** The call was handed on by a transfer (a REFER received or sent, or a Replaces). */
   transferred?: boolean;
+  /** The peer holds the call (its re-INVITE offered sendonly or inactive); not reported by 1.0.0. */
+  remoteHeld?: boolean;
 }
 
 /** Registration state of the agent's account. */
@@ -244,10 +246,27 @@ export function applyEvent(s: AgentSnapshot, e: BaresipEvent, now: number): Agen
         ? { ...next, calls: s.calls.map((c) => (c === call ? { ...c, rtcp: e.rtcp } : c)) }
         : next;
     }
-    case "CALL_TRANSFER": {
+    case "TRANSFER": {
       // A REFER for this call: the new call replaces it, so its end is the transfer's.
       const call = findCall(s, e);
       return call ? updateCall(s, call, { transferred: true }) : s;
+    }
+    case "TRANSFER_FAILED": {
+      const call = findCall(s, e);
+      return call ? updateCall(s, call, { transferred: false }) : s;
+    }
+    case "CALL_LOCAL_SDP": {
+      // Our own offer says whether we hold the call, whoever asked for it
+      // (a hold, baresip's auto-hold, an attended transfer): 3.x and later.
+      if (e.param !== "offer" || !e.localAudioDir) return s;
+      const call = findCall(s, e);
+      const held = e.localAudioDir === "sendonly" || e.localAudioDir === "inactive";
+      return call && call.state === CallState.Established ? updateCall(s, call, { held }) : s;
+    }
+    case "CALL_HOLD":
+    case "CALL_RESUME": {
+      const call = findCall(s, e);
+      return call ? updateCall(s, call, { remoteHeld: e.type === "CALL_HOLD" }) : s;
     }
     case "CALL_CLOSED": {
       const call = findCall(s, e);

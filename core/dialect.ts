@@ -11,6 +11,7 @@
  * @module
  */
 import type { BaresipInstall } from "./baresip.ts";
+import type { BaresipEvent } from "./frames.ts";
 import { Capabilities } from "./capabilities.ts";
 import { BaresipError } from "./errors.ts";
 import { reasonPhrase } from "./sip_status.ts";
@@ -19,10 +20,10 @@ import { atLeast, formatVersion, type Version, version } from "./version.ts";
 /** Since 2.0.0 audio is only resampled/converted by these modules (baresip#1705, #1634). */
 const CONVERTER_MODULES = ["auresamp", "auconv"];
 const CONVERTERS_SINCE = version("2.0.0");
-/** `hangup <call-id> scode=<code> reason=<text>` (baresip#3238). */
-const HANGUP_SCODE_SINCE = version("3.19.0");
 /** `hangup <call-id>` (1.1.0's menu: "add optional parameter call-id to cmd_hangup"). */
 const HANGUP_CALL_ID_SINCE = version("1.1.0");
+/** `call_hold_other_calls` (baresip#1280): before it, answering a call always held the established one. */
+const HOLD_OTHERS_OPTIONAL_SINCE = version("1.1.0");
 /** `hold`/`resume <call-id>`: read in 3.14.0 and 4.10.0's menu; older menus act on their current call. */
 const CALL_ID_PARAMS_SINCE = version("3.14.0");
 
@@ -68,6 +69,32 @@ export class Dialect {
       );
     }
     return CONVERTER_MODULES;
+  }
+
+  /**
+   * The events that `event` stands for in ringo's model. 3.x and later
+   * report a peer's hold as `CALL_HOLD`/`CALL_RESUME`; 1.1.0 only says, in a
+   * re-INVITE's `CALL_REMOTE_SDP offer`, the direction left to us
+   * (`remoteaudiodir`, with no `audiodir`), so that becomes one of them.
+   * 1.0.0 says nothing of it.
+   */
+  expand(event: BaresipEvent): BaresipEvent[] {
+    const raw = event.raw;
+    const dir = typeof raw.remoteaudiodir === "string" ? raw.remoteaudiodir : undefined;
+    if (event.type !== "CALL_REMOTE_SDP" || event.param !== "offer" || !dir || "audiodir" in raw) {
+      return [event];
+    }
+    const held = dir === "recvonly" || dir === "inactive";
+    return [event, { ...event, type: held ? "CALL_HOLD" : "CALL_RESUME", param: "" }];
+  }
+
+  /**
+   * Whether answering a call puts the established one on hold: as asked
+   * (`autoHold`) from 1.1.0 on, always in 1.0.0, whose menu cannot be told
+   * otherwise. (3.x/4.x also report it in their events; 1.x do not.)
+   */
+  acceptHoldsOthers(autoHold: boolean): boolean {
+    return autoHold || !atLeast(this.version, HOLD_OTHERS_OPTIONAL_SINCE);
   }
 
   /** Parameters of `hold`/`resume` that name call `callId` where the version reads them. */

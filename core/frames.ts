@@ -33,6 +33,7 @@ const eventSchema = z.object({
   rtcp_stats: rtcpStatsSchema.optional(),
   audiodir: z.string().optional(),
   remoteaudiodir: z.string().optional(),
+  localaudiodir: z.string().optional(),
 }).loose();
 
 const responseSchema = z.object({
@@ -76,6 +77,8 @@ export interface BaresipEvent {
   audioDir?: string;
   /** The audio direction the peer's SDP asked for, in call events of baresip ≥ 3.x. */
   remoteAudioDir?: string;
+  /** The audio direction this agent's own SDP offers, in call events of baresip ≥ 3.x. */
+  localAudioDir?: string;
   /** The whole decoded JSON object, including fields ringo does not know. */
   raw: Record<string, unknown>;
 }
@@ -135,6 +138,7 @@ export function decodeFrame(text: string): CtrlFrame {
         rtcp: e.rtcp_stats,
         audioDir: e.audiodir,
         remoteAudioDir: e.remoteaudiodir,
+        localAudioDir: e.localaudiodir,
         raw: record,
       },
     };

@@ -1,0 +1,20 @@
+import { Agent } from "./core/agent.ts";
+import { call } from "./tests/core/calls.ts";
+import { CallState } from "./core/mod.ts";
+const [a, b, c] = await Promise.all(["A", "B", "C"].map((name) => Agent.start({ name })));
+a.addEventListener("event", (e) => {
+  const d = (e as CustomEvent).detail;
+  if (!/RTCP|MODULE/.test(d.type)) console.log("A", d.type, d.param ?? "");
+});
+await call(a, b);
+await c.dial(b.contactUri);
+await b.waitFor((s) => s.calls.length === 2);
+console.log("--- B accept");
+await b.accept();
+await new Promise((r) => setTimeout(r, 800));
+console.log(JSON.stringify(b.snapshot.calls.map((x) => [x.peer.number, x.state, x.held])));
+await a.sendDtmf("9", 50);
+await new Promise((r) => setTimeout(r, 800));
+console.log("B dtmf", b.snapshot.dtmfReceived);
+console.log(b.log.tail(60).filter((l) => /hold|line|call/i.test(l)).join("\n"));
+await Promise.all([a.stop(), b.stop(), c.stop()]);
