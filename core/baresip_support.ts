@@ -93,7 +93,8 @@ export type Platform = "debian" | "arch" | "fedora" | "alpine" | "macos" | "othe
 
 /**
  * The platform ringo runs on, from `Deno.build.os` and `/etc/os-release`
- * (`ID`, then `ID_LIKE`: Ubuntu and Mint count as debian, Manjaro as arch).
+ * (`ID`, then `ID_LIKE`: Ubuntu and Mint count as debian, Manjaro as arch);
+ * `osRelease` null: none to read.
  *
  * @example
  * ```ts
@@ -102,7 +103,7 @@ export type Platform = "debian" | "arch" | "fedora" | "alpine" | "macos" | "othe
  */
 export function detectPlatform(
   os: string = Deno.build.os,
-  osRelease: string | undefined = readOsRelease(),
+  osRelease: string | null = readOsRelease(),
 ): Platform {
   if (os === "darwin") return "macos";
   if (os !== "linux" || !osRelease) return "other";
@@ -179,7 +180,7 @@ export function upgradeHint(platform: Platform = detectPlatform()): string {
   return `install a newer baresip with \`${upgrade}\`, or ${build}`;
 }
 
-function readOsRelease(): string | undefined {
+function readOsRelease(): string | null {
   for (const path of ["/etc/os-release", "/usr/lib/os-release"]) {
     try {
       return Deno.readTextFileSync(path);
@@ -187,5 +188,5 @@ function readOsRelease(): string | undefined {
       // try the next
     }
   }
-  return undefined;
+  return null;
 }

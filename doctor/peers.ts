@@ -55,7 +55,7 @@ const SBIN = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
 /**
  * One check per peer: its version and path, or `absent` with the command
- * that installs it on `platform`.
+ * that installs it on `platform`. Searched on `env.PATH`, then in `sbin`.
  *
  * @example
  * ```ts
@@ -65,16 +65,14 @@ const SBIN = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 export async function peerChecks(
   env: Record<string, string | undefined>,
   platform: Platform,
+  sbin: string[] = SBIN,
 ): Promise<Check[]> {
-  return await Promise.all(PEERS.map((peer) => checkPeer(peer, env, platform)));
+  const dirs = [...(env.PATH ?? "").split(":"), ...sbin];
+  return await Promise.all(PEERS.map((peer) => checkPeer(peer, dirs, platform)));
 }
 
-async function checkPeer(
-  peer: Peer,
-  env: Record<string, string | undefined>,
-  platform: Platform,
-): Promise<Check> {
-  const path = findExecutable(peer.command, [...(env.PATH ?? "").split(":"), ...SBIN]);
+async function checkPeer(peer: Peer, dirs: string[], platform: Platform): Promise<Check> {
+  const path = findExecutable(peer.command, dirs);
   const install = peer.packages[platform];
   if (!path) {
     return {

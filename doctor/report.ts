@@ -89,7 +89,7 @@ export function formatReport(report: DoctorReport, options: { color?: boolean } 
   lines.push(
     "",
     failed > 0
-      ? `${failed} problem${failed > 1 ? "s" : ""} to fix before ringo can run agents here`
+      ? `${failed} problem${failed > 1 ? "s" : ""} to fix`
       : warned > 0
       ? `ringo can run here, with ${warned} warning${warned > 1 ? "s" : ""}`
       : "ringo can run here",
