@@ -6,7 +6,7 @@
  * after the amd64 one ran the scenarios. `.ci/smoke-binary`, the step each
  * smoke job runs, is run here against ringo itself.
  */
-import { parse } from "npm:yaml@2.9.1";
+import { parse } from "yaml";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { TARGETS } from "../../.ci/compile.ts";
 import { RINGO_DENO_FLAGS } from "../../.ci/deno_flags.ts";
