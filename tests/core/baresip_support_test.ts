@@ -108,3 +108,19 @@ Deno.test("a baresip with limits is told to upgrade: a newer package, or the bui
     /^for every feature, build the pinned version with ringo's \.ci\/build-baresip \(it prints the RINGO_BARESIP to set/,
   );
 });
+
+Deno.test("docs/install.md's table of versions names the version with every feature", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/install.md", import.meta.url));
+  const every = formatVersion(EVERY_FEATURE_SINCE);
+  assertMatch(
+    doc,
+    new RegExp(
+      `^\\| 1\\.0\\.0 up to before ${every.replaceAll(".", "\\.")} +\\| works with limits`,
+      "m",
+    ),
+  );
+  assertMatch(
+    doc,
+    new RegExp(`^\\| ${every.replaceAll(".", "\\.")} and newer +\\| every feature`, "m"),
+  );
+});

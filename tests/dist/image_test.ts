@@ -146,7 +146,7 @@ Deno.test({
     );
 
     await t.step(
-      "as another user, --env-file (podman's and ringo's) and --save-audio work with mounts",
+      "as another user, --env-file (podman's and ringo's), --save-audio and --pcap work with mounts",
       async () => {
         await using scn = await scenarioDir({
           "audio_env.ts": AUDIO_AND_ENV,
@@ -181,13 +181,17 @@ Deno.test({
           "/out/flow.xml",
           "--save-audio",
           "/out/audio",
+          "--pcap",
+          "/out/sip/",
         );
         assertEquals(flow.code, 0, flow.stdout + flow.stderr);
         assertEquals(lastLine(flow.stdout), "1 passed, 0 failed, 0 skipped");
         assertEquals((await Deno.stat(join(out.path, "flow.xml"))).uid, 4242);
         const wavs = await run(["find", join(out.path, "audio"), "-name", "*.wav"]);
-        assertMatch(wavs.stdout, /\/B\/call1-a-received\.wav$/m);
-        assertMatch(wavs.stdout, /\/A\/call1-b-sent\.wav$/m);
+        assertMatch(wavs.stdout, /\/B\/call1-a-received\.wav$/im);
+        assertMatch(wavs.stdout, /\/A\/call1-b-sent\.wav$/im);
+        const pcaps = await run(["find", join(out.path, "sip"), "-name", "*.pcap"]);
+        assertMatch(pcaps.stdout, /\/audio_env\.pcap$/m);
       },
     );
 
