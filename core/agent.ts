@@ -945,6 +945,7 @@ async function writeAgentFiles(
     recordDir: audioDir(dir),
     extraModules,
     calls: options.calls,
+    versionLines: dialect.configLines(),
   });
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
   await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });

@@ -191,6 +191,13 @@ export class AgentAudio {
         signal,
       });
     } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new AgentError(
+          `agent "${name}" could not listen for ${hz} Hz: the received audio of its call is gone ` +
+            `(${(error as Error).message})`,
+          { cause: error },
+        );
+      }
       if (!(error instanceof ToneNotHeardError)) throw error;
       const caps = this.#init.capabilities;
       const lost = audio.reinvited && !caps.has("audio-after-hold")

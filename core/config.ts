@@ -25,6 +25,8 @@ export interface AgentConfigOptions {
   extraModules?: string[];
   /** How calls are handled; every field has a default. */
   calls?: CallHandling;
+  /** Lines whose keys differ by baresip version (from the agent's dialect), appended last. */
+  versionLines?: Array<[string, string]>;
 }
 
 /** How an agent handles its calls (baresip's `call_*` and `rtp_timeout` settings). */
@@ -98,7 +100,6 @@ export function renderAgentConfig(options: AgentConfigOptions): string {
     ["rtp_ports", "10000-60000"],
     ["rtp_stats", "yes"],
     ["rtcp_mux", "no"],
-    ["jitter_buffer_delay", "1-10"],
     ["module_path", options.modulePath],
     ...modules.map((m) => ["module", `${m}.so`] as [string, string]),
     ["module_app", "account.so"],
@@ -106,6 +107,7 @@ export function renderAgentConfig(options: AgentConfigOptions): string {
     ["module_app", "ctrl_tcp.so"],
     ["ctrl_tcp_listen", `127.0.0.1:${options.ctrlPort}`],
     ...(options.recordDir ? [["snd_path", options.recordDir] as [string, string]] : []),
+    ...(options.versionLines ?? []),
   ];
   return lines.map(([key, value]) => `${key}\t${value}`).join("\n") + "\n";
 }

@@ -22,6 +22,8 @@ const CONVERTER_MODULES = ["auresamp", "auconv"];
 const CONVERTERS_SINCE = version("2.0.0");
 /** `hangup <call-id>` (1.1.0's menu: "add optional parameter call-id to cmd_hangup"). */
 const HANGUP_CALL_ID_SINCE = version("1.1.0");
+/** The audio jitter buffer in milliseconds (`audio_jitter_buffer_ms`, baresip#3476 era); before it in frames. */
+const JBUF_MS_SINCE = version("4.1.0");
 /** `call_hold_other_calls` (baresip#1280): before it, answering a call always held the established one. */
 const HOLD_OTHERS_OPTIONAL_SINCE = version("1.1.0");
 /** `hold`/`resume <call-id>`: read in 3.14.0 and 4.10.0's menu; older menus act on their current call. */
@@ -100,6 +102,17 @@ export class Dialect {
   /** Parameters of `hold`/`resume` that name call `callId` where the version reads them. */
   callParams(callId: string | undefined): string | undefined {
     return callId && atLeast(this.version, CALL_ID_PARAMS_SINCE) ? callId : undefined;
+  }
+
+  /**
+   * Config lines whose keys the version renamed: the audio jitter buffer,
+   * kept small (1–10 packets) so audio arrives promptly. 4.x reads only
+   * `audio_jitter_buffer_ms` and would otherwise buffer 100–200 ms.
+   */
+  configLines(): Array<[string, string]> {
+    return atLeast(this.version, JBUF_MS_SINCE)
+      ? [["audio_jitter_buffer_type", "fixed"], ["audio_jitter_buffer_ms", "20-200"]]
+      : [["jitter_buffer_delay", "1-10"]];
   }
 
   /** Parameters of `hangup` that end exactly call `callId` (versions before 1.1.0 ignore them). */
