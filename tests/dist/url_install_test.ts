@@ -9,9 +9,12 @@ import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { lastLine, PASSING_CALL, scenarioDir } from "../flow/e2e.ts";
 import { serveRawFiles } from "../raw_file_host.ts";
+import { EVERY_FEATURE_SINCE, formatVersion } from "../../core/mod.ts";
 import { installCommand, README_RAW_BASE, REPO, words } from "./readme.ts";
 
 const manifest = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
+/** The version with every feature, as a pattern. */
+const EVERY = formatVersion(EVERY_FEATURE_SINCE).replaceAll(".", "\\.");
 
 const ESCAPE = `import { expect } from "@ringo/flow";
 expect(1).toBe(1);
@@ -117,7 +120,7 @@ Deno.test("README's deno install from a release URL gives a ringo command that r
     );
     assertMatch(
       doctor.stdout,
-      /✗ baresip\s+baresip was not found on PATH \(RINGO_BARESIP is not set\)\n/,
+      /✗ baresip\s+baresip was not found: RINGO_BARESIP is not set and PATH has none\n/,
     );
     assertMatch(doctor.stdout, /to fix:\n\s+baresip: (install it with `[^`]+`|build the pinned)/);
     await using dir = await scenarioDir({ "call.ts": PASSING_CALL });
@@ -125,7 +128,7 @@ Deno.test("README's deno install from a release URL gives a ringo command that r
     assertEquals(flow.code, 1, flow.stdout + flow.stderr);
     assertMatch(
       flow.stdout,
-      /✗ call\.ts › call \(\d+ms\)\n\s+baresip was not found on PATH \(RINGO_BARESIP is not set\)\n\s+hint: .*set RINGO_BARESIP to a baresip binary/,
+      /✗ call\.ts › call \(\d+ms\)\n\s+baresip was not found: RINGO_BARESIP is not set and PATH has none\n\s+hint: .*set RINGO_BARESIP to a baresip binary/,
     );
   });
 
@@ -147,7 +150,12 @@ Deno.test("README's deno install from a release URL gives a ringo command that r
       assertEquals(flow.code, 1, flow.stdout + flow.stderr);
       assertMatch(
         flow.stdout,
-        /✗ call\.ts › call \(\d+ms\)\n\s+baresip 0\.6\.5 \(.*, from PATH\) is too old for ringo: agents need 1\.0\.0 or newer, and 3\.14\.0 or newer has every feature\n\s+hint: /,
+        new RegExp(
+          String
+            .raw`✗ call\.ts › call \(\d+ms\)\n\s+baresip 0\.6\.5 \(.*, from PATH\) is too old for ringo: ` +
+            String
+              .raw`agents need 1\.0\.0 or newer, and ${EVERY} or newer has every feature\n\s+hint: `,
+        ),
       );
     },
   );
