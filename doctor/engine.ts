@@ -28,6 +28,7 @@ import {
   type Version,
   version,
 } from "../core/mod.ts";
+import { isFile } from "./files.ts";
 import type { Check } from "./report.ts";
 
 /** Modules ringo loads only for some features: missing ones are warnings. */
@@ -193,12 +194,4 @@ function featureCheck(capabilities: Capabilities): Check {
       summary[f] ? `✓ ${FEATURES[f].description}` : `✗ ${capabilities.missingReason(f)}`
     ),
   };
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }

@@ -7,6 +7,7 @@
  */
 import { dirname, join } from "node:path";
 import { type Platform, ringoPaths } from "../core/mod.ts";
+import { exists, isFile } from "./files.ts";
 import type { Check } from "./report.ts";
 
 /** baresip's audio-driver modules, the ones a softphone can use. */
@@ -243,23 +244,6 @@ async function canWrite(dir: string): Promise<boolean> {
     const probe = await Deno.makeTempFile({ dir, prefix: ".ringo-doctor-" });
     await Deno.remove(probe);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
   } catch {
     return false;
   }

@@ -5,19 +5,14 @@
  */
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
+import { runCommand } from "../command.ts";
 import { DENO_FLAGS, lastLine, REPO, scenarioDir } from "../flow/e2e.ts";
 
-async function ringo(args: string[], env: Record<string, string> = {}, cwd = REPO) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [...DENO_FLAGS, `${REPO}/main.ts`, ...args],
-    cwd,
+function ringo(args: string[], env: Record<string, string> = {}) {
+  return runCommand([Deno.execPath(), ...DENO_FLAGS, `${REPO}/main.ts`, ...args], {
+    cwd: REPO,
     env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  });
 }
 
 /** A `baresip` that prints `version` for -h (enough for --version and the flow note). */

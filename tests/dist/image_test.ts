@@ -13,6 +13,7 @@
  */
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
+import { runCommand, type RunOptions } from "../command.ts";
 import { lastLine, scenarioDir } from "../flow/e2e.ts";
 import { installCommand, README_IMAGE, REPO } from "./readme.ts";
 
@@ -23,18 +24,8 @@ const dockerfile = await Deno.readTextFile(`${REPO}/Dockerfile`);
 const BARESIP = Deno.env.get("BARESIP_VERSION") ??
   /^ARG BARESIP_VERSION=(\S+)$/m.exec(dockerfile)?.[1];
 
-async function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const output = await new Deno.Command(args[0], {
-    args: args.slice(1),
-    cwd: options.cwd ?? REPO,
-    env: options.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+const run = (argv: string[], options: RunOptions = {}) =>
+  runCommand(argv, { cwd: REPO, ...options });
 
 const podman = (...args: string[]) => run([PODMAN, ...args]);
 

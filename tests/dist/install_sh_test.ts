@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
+import { runCommand } from "../command.ts";
 import { scenarioDir } from "../flow/e2e.ts";
 import { REPO } from "./readme.ts";
 
@@ -24,18 +25,7 @@ const HERE = `${Deno.build.arch}-${
 /** A stand-in binary: prints its version as `ringo --version` does. */
 const fakeBinary = (target: string) => `#!/bin/sh\necho "0.9.1"\necho "fake ${target}"\n`;
 
-async function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const output = await new Deno.Command(args[0], {
-    args: args.slice(1),
-    cwd: options.cwd,
-    env: options.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+const run = runCommand;
 
 /** A release folder served at `<url>/releases/download/v0.9.1/`, finished by .ci/release-assets. */
 async function fakeRelease() {

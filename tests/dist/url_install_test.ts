@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
+import { type CommandResult, runCommand } from "../command.ts";
 import { lastLine, PASSING_CALL, scenarioDir } from "../flow/e2e.ts";
 import { serveRawFiles } from "../raw_file_host.ts";
 import { EVERY_FEATURE_SINCE, formatVersion } from "../../core/mod.ts";
@@ -21,28 +22,17 @@ expect(1).toBe(1);
 new Deno.Command("id").outputSync();
 `;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(
+/** Runs `command` in exactly the environment `env` (plus NO_COLOR), as from a user's shell. */
+function run(
   command: string,
   args: string[],
   options: { cwd?: string; env: Record<string, string> },
-): Promise<Run> {
-  const output = await new Deno.Command(command, {
-    args,
+): Promise<CommandResult> {
+  return runCommand([command, ...args], {
     cwd: options.cwd,
     env: { NO_COLOR: "1", RUST_BACKTRACE: "0", ...options.env },
     clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  });
 }
 
 /** A folder holding only `deno` (a link to this one): a PATH with no baresip on it. */
