@@ -25,3 +25,5 @@ export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
 export * from "./headers_template.ts";
 export * from "./pcap.ts";
+export * from "./baresip_support.ts";
+export * from "./paths.ts";
