@@ -19,6 +19,7 @@ import {
 } from "../../core/mod.ts";
 import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
+import { insideFolder, uniqueSegment } from "../output_paths.ts";
 
 // The scenario API's State must stay the engine's CallState.
 const _sameStates: typeof CallState = State;
@@ -116,7 +117,7 @@ export class AgentPool {
     scenarioId: string,
     name: string,
     config: AccountSettings | null,
-    scenarioSlug = scenarioId,
+    folders: string[] = [scenarioId],
   ): Promise<AgentInfo> {
     const taken = [...this.#owned.values()].some((o) =>
       o.scenarioId === scenarioId && o.agent.name === name
@@ -128,7 +129,10 @@ export class AgentPool {
     }
     const account = config ? withoutUndefined(config) : undefined;
     const recordDir = this.#options.saveAudioDir
-      ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
+      ? insideFolder(this.#options.saveAudioDir, [
+        ...folders,
+        uniqueSegment(join(...folders), name),
+      ])
       : undefined;
     if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
     const registers = account !== undefined && account.regint !== 0;
@@ -306,6 +310,3 @@ function withoutUndefined(config: AccountSettings): AccountSettings {
   ) as AccountSettings;
 }
 
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "_") || "agent";
-}
