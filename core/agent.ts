@@ -39,6 +39,7 @@ import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts"
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+import { checkCommandParams, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
 
 /** Options of {@link Agent.start}. */
@@ -308,6 +309,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
    * dialled in the agent's own domain.
    */
   async dial(target: string): Promise<void> {
+    requireTarget("dial target", target);
     const uri = this.resolveTarget(target);
     // Recorded before sending: baresip's first events may beat its answer.
     this.#update(dialStarted(this.#snapshot, uri, Date.now()));
@@ -402,12 +404,14 @@ export class Agent extends EventTarget implements AsyncDisposable {
 
   /** Blind transfer of the current call (REFER) to `target`. */
   async transfer(target: string): Promise<void> {
+    requireTarget("transfer target", target);
     this.#requireCall("transfer", "established");
     await this.command("transfer", this.resolveTarget(target));
   }
 
   /** Starts an attended transfer: holds the current call and calls `target`. */
   async attendedTransfer(target: string): Promise<void> {
+    requireTarget("attended transfer target", target);
     this.capabilities.require("attended-transfer");
     this.#requireCall("transfer", "established");
     await this.command("atransferstart", this.resolveTarget(target));
@@ -427,6 +431,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
 
   /** Sends a raw long command over ctrl_tcp and resolves with its answer. */
   async command(name: string, params?: string): Promise<string> {
+    checkCommandParams(name, params);
     this.#requireAlive(name);
     try {
       return await this.#process.ctrl.command(name, params, { timeoutMs: this.#commandTimeoutMs });

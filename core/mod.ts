@@ -23,3 +23,4 @@ export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
 export * from "./headers_template.ts";
 export * from "./pcap.ts";
+export * from "./sip_input.ts";
