@@ -39,6 +39,7 @@ import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts"
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+import { agentDir } from "./run_dir.ts";
 import { checkCommandParams, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
 
@@ -179,7 +180,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
-      const configDir = await Deno.makeTempDir({ prefix: "ringo-agent-" });
+      const configDir = await agentDir(options.name);
       await Deno.chmod(configDir, 0o700);
       const account = given ?? loopbackAccount(options.name, ports.sip);
       const loopback = !given || isLoopbackHost(given.domain);
@@ -207,6 +208,13 @@ export class Agent extends EventTarget implements AsyncDisposable {
         });
         // Registered only now that ringo listens: a REGISTER_OK sent while
         // baresip starts (before ctrl_tcp is connected) would be lost.
+        // The password reaches baresip only over ctrl_tcp (uanew), never its accounts file.
+        if (hasPassword(account) && !(options.registerOnStart && given)) {
+          await agent.#replaceUserAgent(0).catch(async (error) => {
+            await agent.stop();
+            throw error;
+          });
+        }
         if (options.registerOnStart && given) {
           await agent.register().catch(async (error) => {
             await agent.stop();
@@ -658,6 +666,10 @@ export class Agent extends EventTarget implements AsyncDisposable {
   }
 }
 
+function hasPassword(account: AccountSettings): boolean {
+  return account.password !== undefined && account.password !== "";
+}
+
 function loopbackAccount(name: string, sipPort: number): AccountSettings {
   const user = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "agent";
   return { username: user, domain: `127.0.0.1:${sipPort}`, regint: 0 };
@@ -713,7 +725,9 @@ async function writeAgentFiles(
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
   await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
   // regint 0: baresip never registers by itself (see `registerOnStart` in Agent.start).
-  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint: 0 }) + "\n", {
+  // No password: Agent.start gives it over ctrl_tcp, so none is ever on disk.
+  const onDisk = { ...account, password: undefined };
+  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(onDisk, { regint: 0 }) + "\n", {
     mode: 0o600,
   });
   await Deno.writeTextFile(`${dir}/contacts`, "", { mode: 0o600 });

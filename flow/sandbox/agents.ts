@@ -13,6 +13,7 @@ import {
   type AgentSnapshot,
   type BaresipEvent,
   type CallState,
+  explainNetworkReason,
   formatVersion,
   fullHeaderName,
   type SipMessage,
@@ -233,11 +234,15 @@ export class AgentPool {
       { timeoutMs, description: `${agent.name} registered as ${agent.aor}` },
     );
     if (s.registration.state === "failed") {
+      const reason = s.registration.reason ?? "no reason given";
+      const explained = explainNetworkReason(reason, agent.account.outbound ?? agent.aor);
       throw new AgentError(
-        `agent "${agent.name}" could not register as ${agent.aor}: ${
-          s.registration.reason ?? "no reason given"
-        }`,
-        { hint: "check the username, password and domain (env files, --env-file)" },
+        `agent "${agent.name}" could not register as ${agent.aor}: ${explained}`,
+        {
+          hint: explained === reason
+            ? "check the username, password and domain (env files, --env-file)"
+            : "check the domain (and outbound proxy) for a typo, and that DNS answers for it",
+        },
       );
     }
   }
@@ -247,10 +252,16 @@ export class AgentPool {
 export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
   const s: AgentSnapshot = agent.snapshot;
   const quality = agent.quality;
+  const registration = s.registration.reason
+    ? { ...s.registration, reason: explainNetworkReason(s.registration.reason, agent.aor) }
+    : s.registration;
+  const lastClose = s.lastClose
+    ? { ...s.lastClose, reason: explainNetworkReason(s.lastClose.reason, s.lastClose.peer?.uri) }
+    : undefined;
   return {
-    registration: s.registration,
+    registration,
     calls: s.calls,
-    ...(s.lastClose ? { lastClose: s.lastClose } : {}),
+    ...(lastClose ? { lastClose } : {}),
     dtmfReceived: s.dtmfReceived,
     ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
     alive: agent.alive,
