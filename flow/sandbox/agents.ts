@@ -157,6 +157,7 @@ export class AgentPool {
       detach: () => {
         agent.removeEventListener("change", onChange);
         agent.removeEventListener("event", onEvent);
+        agent.removeEventListener("sip", onSip);
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
@@ -165,8 +166,17 @@ export class AgentPool {
       const line = describeAgentEvent((e as CustomEvent<BaresipEvent>).detail);
       if (line) this.#options.onAgentEvent?.(scenarioId, name, line);
     };
+    let warnedUdp = false;
+    const onSip: EventListener = (e) => {
+      const line = udpSizeWarning((e as CustomEvent<SipMessage>).detail);
+      if (line && !warnedUdp) {
+        warnedUdp = true;
+        this.#options.onAgentEvent?.(scenarioId, name, line);
+      }
+    };
     agent.addEventListener("change", onChange);
     agent.addEventListener("event", onEvent);
+    agent.addEventListener("sip", onSip);
     this.#owned.set(handle, owned);
     if (registers) await this.#awaitRegistration(agent);
     return {
@@ -246,6 +256,26 @@ export class AgentPool {
       );
     }
   }
+}
+
+/**
+ * baresip (libre) reads a UDP datagram into an 8 KiB buffer: a bigger SIP
+ * message sent to it over UDP is dropped without an answer or a trace line,
+ * and many peers do the same above the path MTU.
+ */
+export const UDP_SIP_LIMIT = 8192;
+
+/** A warning for a message this agent sent over UDP that receivers like baresip drop. */
+export function udpSizeWarning(message: SipMessage): AgentEventLine | undefined {
+  if (message.direction !== "sent" || message.transport !== "UDP") return undefined;
+  const bytes = new TextEncoder().encode(message.raw).length;
+  if (bytes <= UDP_SIP_LIMIT) return undefined;
+  const what = message.method ?? "a SIP message";
+  return {
+    message: `sent ${what} of ${bytes} bytes over UDP: baresip and many peers drop UDP SIP ` +
+      `messages over ${UDP_SIP_LIMIT} bytes without an answer; use transport: "tcp" for big messages`,
+    level: "warn",
+  };
 }
 
 /** An agent's state as the scenario sees it. */

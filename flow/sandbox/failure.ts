@@ -68,7 +68,9 @@ export function describeLoadError(error: unknown, url: string, file: string): Wi
 
 /** The import guard's refusal (imports.ts), without the error names Deno wraps it in. */
 function refusedImport(message: string): string | undefined {
-  const match = /^(?:(?:Type)?Error: )*(import ".*" refused: [^\n]*)/.exec(message);
+  const match = /^(?:(?:Type)?Error: )*(import (?:".*"|of a \w+: module) refused: [^\n]*)/.exec(
+    message,
+  );
   return match?.[1];
 }
 

@@ -3,7 +3,8 @@
  * sandbox: files the scenario may read, `node:` built-ins (their file,
  * network and process calls are checked by the permissions), `@ringo/flow`,
  * and nothing else — no `npm:`, `jsr:` or `http(s):` module unless
- * `ringo flow run --allow-import` names it.
+ * `ringo flow run --allow-import` names it, and no `data:` or `blob:` module
+ * (Deno would fetch its imports before the guard sees them).
  *
  * Deno checks a Worker's `import` permission for `http(s):` and `jsr:`
  * modules but not for `npm:` packages, which it downloads and runs with no
@@ -75,6 +76,12 @@ export function refusal(
   if (builtin !== undefined) {
     const why = REFUSED_BUILTINS[builtin.split("/")[0]];
     return why ? `import ${JSON.stringify(specifier)} refused: ${why}` : undefined;
+  }
+  if (/^(data|blob):/.test(resolved ?? specifier)) {
+    // Deno resolves (and fetches) the static imports of such a module itself,
+    // before this guard sees them.
+    return `import of a ${specifier.slice(0, specifier.indexOf(":"))}: module refused: ` +
+      "scenarios may import files of their folder only";
   }
   const scheme = /^(npm|jsr):/.exec(specifier)?.[1];
   if (scheme) {
