@@ -36,6 +36,8 @@ export function compileArgs(target: string, outDir = "dist"): string[] {
     "--include",
     "flow/sandbox/worker.ts",
     "--include",
+    "flow/sandbox/relay.ts",
+    "--include",
     "flow/api/mod.ts",
     "--target",
     target,

@@ -125,7 +125,9 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
     }
     if (options.typecheck !== false) {
       const checked = await typeCheck(files, grants(options));
-      if (!checked.ok) {
+      // A syntax error or a missing module: the load pass says it with the line.
+      const loadWillSay = !checked.ok && !checked.typeErrors && !checked.refusedImports;
+      if (!checked.ok && !loadWillSay) {
         writer(Deno.stderr)(checked.errors);
         printError("the scenarios do not type-check; no scenario ran", "fix the errors above, or run with --no-typecheck");
         return 2;
