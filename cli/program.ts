@@ -10,13 +10,14 @@ import { or } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
 import type { InferValue, Parser } from "@optique/core/parser";
 import { run } from "@optique/run";
+import { doctorCommand } from "./doctor.ts";
 import { DEFAULT_AUDIO_DIR, DEFAULT_PCAP_DIR, flowCommand, flowCommandFor } from "./flow.ts";
 import { controlCommand, phoneCommand } from "./later.ts";
 import { withBareFlagValues } from "./lists.ts";
 import { VERSION, versionReport } from "./version.ts";
 
 /** The `ringo` parser: one of its tools. */
-export const ringoParser = or(phoneCommand, controlCommand, flowCommand);
+export const ringoParser = or(phoneCommand, controlCommand, flowCommand, doctorCommand);
 
 /** What {@link parseCommandLine} returns. */
 export type RingoCommand = InferValue<typeof ringoParser>;
