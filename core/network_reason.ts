@@ -20,7 +20,8 @@
  * ```
  */
 export function explainNetworkReason(reason: string, target: string | undefined): string {
-  if (!/^Destination address required$/i.test(reason.trim())) return reason;
+  // 4.x adds the errno: "Destination address required [89]".
+  if (!/^Destination address required(?: \[\d+\])?$/i.test(reason.trim())) return reason;
   const host = target ? hostOf(target) : undefined;
   return `cannot resolve ${host ?? "the host"} (no DNS address for it; baresip: "${reason.trim()}")`;
 }

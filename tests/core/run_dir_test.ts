@@ -24,6 +24,10 @@ Deno.test("an unresolvable host is named as such; other reasons pass through", (
     explainNetworkReason("Destination address required", "sip:bob@nonexistent.invalid:5060;transport=tcp"),
     'cannot resolve nonexistent.invalid (no DNS address for it; baresip: "Destination address required")',
   );
+  assertEquals(
+    explainNetworkReason("Destination address required [89]", "sip:alice@pbx.invalid"),
+    'cannot resolve pbx.invalid (no DNS address for it; baresip: "Destination address required [89]")',
+  );
   assertEquals(explainNetworkReason("486 Busy Here", "sip:b@h"), "486 Busy Here");
   assertEquals(hostOf("<sip:alice@[::1]:5060>"), "[::1]");
   assertEquals(hostOf("pbx.example.com:5070"), "pbx.example.com");
