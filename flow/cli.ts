@@ -137,7 +137,10 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       const loadWillSay = !checked.ok && !checked.typeErrors && !checked.refusedImports;
       if (!checked.ok && !loadWillSay) {
         writer(Deno.stderr)(checked.errors);
-        printError("the scenarios do not type-check; no scenario ran", "fix the errors above, or run with --no-typecheck");
+        printError(
+          "the scenarios do not type-check; no scenario ran",
+          "fix the errors above, or run with --no-typecheck",
+        );
         return 2;
       }
     }
@@ -207,7 +210,11 @@ async function closeReporters(reporters: Reporter[]): Promise<boolean> {
       ok = false;
       const kept = reporter instanceof JunitReporter ? await keepElsewhere(reporter) : undefined;
       printError(
-        `${reporter instanceof JunitReporter ? `cannot write the JUnit report ${reporter.path}` : "cannot write a report"} (${reason(error)})${kept ? `; it is in ${kept} instead` : ""}`,
+        `${
+          reporter instanceof JunitReporter
+            ? `cannot write the JUnit report ${reporter.path}`
+            : "cannot write a report"
+        } (${reason(error)})${kept ? `; it is in ${kept} instead` : ""}`,
       );
     }
   }

@@ -9,7 +9,9 @@ Deno.test("the run folders of dead processes are removed, live ones kept", async
     const dead = join(base, "ringo-run-4194399");
     const mine = join(base, `ringo-run-${Deno.pid}`);
     const other = join(base, "ringo-something-else");
-    for (const d of [dead, mine, other]) await Deno.mkdir(join(d, "agent-A-x"), { recursive: true });
+    for (const d of [dead, mine, other]) {
+      await Deno.mkdir(join(d, "agent-A-x"), { recursive: true });
+    }
     await Deno.writeTextFile(join(dead, "agent-A-x", "accounts"), "<sip:a@b>;regint=0\n");
     assertEquals(await removeStaleRunDirs(base), [dead]);
     const left = [...Deno.readDirSync(base)].map((e) => e.name).sort();
@@ -21,7 +23,10 @@ Deno.test("the run folders of dead processes are removed, live ones kept", async
 
 Deno.test("an unresolvable host is named as such; other reasons pass through", () => {
   assertEquals(
-    explainNetworkReason("Destination address required", "sip:bob@nonexistent.invalid:5060;transport=tcp"),
+    explainNetworkReason(
+      "Destination address required",
+      "sip:bob@nonexistent.invalid:5060;transport=tcp",
+    ),
     'cannot resolve nonexistent.invalid (no DNS address for it; baresip: "Destination address required")',
   );
   assertEquals(
@@ -31,5 +36,9 @@ Deno.test("an unresolvable host is named as such; other reasons pass through", (
   assertEquals(explainNetworkReason("486 Busy Here", "sip:b@h"), "486 Busy Here");
   assertEquals(hostOf("<sip:alice@[::1]:5060>"), "[::1]");
   assertEquals(hostOf("pbx.example.com:5070"), "pbx.example.com");
-  ok(explainNetworkReason("Destination address required", undefined).startsWith("cannot resolve the host"));
+  ok(
+    explainNetworkReason("Destination address required", undefined).startsWith(
+      "cannot resolve the host",
+    ),
+  );
 });

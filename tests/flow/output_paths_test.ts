@@ -1,5 +1,10 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import { insideFolder, outputSegments, safeSegment, uniqueSegment } from "../../flow/output_paths.ts";
+import {
+  insideFolder,
+  outputSegments,
+  safeSegment,
+  uniqueSegment,
+} from "../../flow/output_paths.ts";
 
 Deno.test("names become one safe folder name each, never . or ..", () => {
   assertEquals(safeSegment("A calls B"), "A-calls-B");

@@ -59,8 +59,12 @@ Deno.test(`after ${KILLS} SIGKILLs of a PBX run no password is on disk, and the 
       new Response(child.stderr).text(),
       child.stdout.cancel(),
     ]);
-    if (status.signal !== "SIGKILL") console.log(`run ${i + 1} ended by itself (${status.code}): ${stderr}`);
-    leftFolders = [...Deno.readDirSync(tmp.path)].filter((e) => e.name.startsWith("ringo-run-")).length;
+    if (status.signal !== "SIGKILL") {
+      console.log(`run ${i + 1} ended by itself (${status.code}): ${stderr}`);
+    }
+    leftFolders = [...Deno.readDirSync(tmp.path)].filter((e) =>
+      e.name.startsWith("ringo-run-")
+    ).length;
     const found = filesContaining(tmp.path, passwords);
     assertEquals(found, [], `kill ${i + 1}: a password is on disk in ${found.join(", ")}`);
   }
@@ -93,7 +97,8 @@ async function waitUntilNoBaresipUses(dir: string): Promise<void> {
   for (let tries = 0; tries < 50; tries++) {
     const users = [...Deno.readDirSync("/proc")].filter((e) => /^\d+$/.test(e.name)).filter((e) => {
       try {
-        return Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(dir) && isAlive(Number(e.name));
+        return Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(dir) &&
+          isAlive(Number(e.name));
       } catch {
         return false;
       }

@@ -57,7 +57,10 @@ Deno.test("an output place that cannot be written is a usage error before any sc
       [["--save-audio", join(blocker, "audio")], /--save-audio .*blocker is a file, not a folder/],
       [["--pcap", join(blocker, "sip") + "/"], /--pcap .*blocker is a file, not a folder/],
       [["--pcap", join(blocker, "run.pcap")], /--pcap .*blocker is a file, not a folder/],
-      [["--junit", "/proc/ringo-report.xml"], /--junit \/proc\/ringo-report\.xml: cannot write in \/proc/],
+      [
+        ["--junit", "/proc/ringo-report.xml"],
+        /--junit \/proc\/ringo-report\.xml: cannot write in \/proc/,
+      ],
     ] as const
   ) {
     const run = await ringoFlow(["run", dir.path, ...args]);
@@ -71,7 +74,9 @@ Deno.test("an output place that cannot be written is a usage error before any sc
 Deno.test("a report that cannot be written at the end is one sentence, kept in the temp folder", async () => {
   await using dir = await scenarioDir({ "x.ts": SAME_NAME });
   await using tmp = await scenarioDir({});
-  const run = await ringoFlow(["run", dir.path, "--junit", "/dev/full"], { env: { TMPDIR: tmp.path } });
+  const run = await ringoFlow(["run", dir.path, "--junit", "/dev/full"], {
+    env: { TMPDIR: tmp.path },
+  });
   assertEquals(run.code, 2, run.stdout + run.stderr);
   assertMatch(run.stdout, /1 passed, 0 failed, 0 skipped/);
   assertMatch(
@@ -96,6 +101,9 @@ Deno.test("a report to a full stdout ends in one sentence, not a stack trace", a
   }).output();
   const stderr = new TextDecoder().decode(output.stderr);
   assertEquals(output.code, 2, stderr);
-  assertMatch(stderr, /^error: cannot write the report to stdout \(no space left on device\); the rest of it is lost$/m);
+  assertMatch(
+    stderr,
+    /^error: cannot write the report to stdout \(no space left on device\); the rest of it is lost$/m,
+  );
   ok(!/\n\s+at /.test(stderr), stderr);
 });

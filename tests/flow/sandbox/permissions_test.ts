@@ -31,7 +31,9 @@ Deno.test("denials without a target, and import and sys denials, name ringo's fl
     /^Requires env access: a Node module read the whole environment.*--allow-env=NAME/,
   );
   match(
-    explainDenied('Requires import access to "esm.sh:443", run again with the --allow-import flag')!,
+    explainDenied(
+      'Requires import access to "esm.sh:443", run again with the --allow-import flag',
+    )!,
     /`ringo flow run --allow-import=esm\.sh:443`$/,
   );
   match(
