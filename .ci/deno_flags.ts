@@ -36,6 +36,7 @@ export const RINGO_DENO_FLAGS: readonly string[] = [
  */
 export const COMPILE_INCLUDES: readonly string[] = [
   "flow/sandbox/worker.ts",
+  "flow/sandbox/relay.ts",
   "flow/api/mod.ts",
   "flow/serve/dashboard",
 ];

@@ -43,6 +43,10 @@ const grants = {
   allowEnv: multiple(option("--allow-env", string({ metavar: "NAMES" }), {
     description: message`Let scenarios read these environment variables (without NAMES: all).`,
   })),
+  allowImport: multiple(option("--allow-import", string({ metavar: "MODULES" }), {
+    description:
+      message`Let scenarios import these npm:/jsr: packages or hosts (comma-separated; without MODULES: any).`,
+  })),
 };
 
 const quiet = withDefault(
@@ -104,6 +108,16 @@ export const runCommand = command(
       flag("--sip-messages", {
         description:
           message`With --json: a "sip" event with each scenario's SIP messages before its end.`,
+      }),
+      false,
+    ),
+    memoryLimit: optional(option("--memory-limit", string({ metavar: "SIZE" }), {
+      description:
+        message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB, or none (default 512MB).`,
+    })),
+    noTypecheck: withDefault(
+      flag("--no-typecheck", {
+        description: message`Run without type-checking the scenario files first.`,
       }),
       false,
     ),
@@ -241,6 +255,8 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,
         sipMessages: parsed.sipMessages,
+        memoryLimit: parsed.memoryLimit,
+        typecheck: !parsed.noTypecheck,
         quiet: parsed.quiet,
         verbose: parsed.verbose,
         color: parsed.noColor ? false : undefined,
@@ -277,6 +293,7 @@ function grantsOf(parsed: {
   allowRead: readonly string[];
   allowNet: readonly string[];
   allowEnv: readonly string[];
+  allowImport: readonly string[];
 }) {
   const grant = (values: readonly string[]) => {
     const list = splitList(values);
@@ -287,5 +304,6 @@ function grantsOf(parsed: {
     allowRead: grant(parsed.allowRead),
     allowNet: grant(parsed.allowNet),
     allowEnv: grant(parsed.allowEnv),
+    allowImport: grant(parsed.allowImport),
   };
 }

@@ -11,7 +11,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { SipEvent } from "../report/events.ts";
-import { scenarioFolder } from "../slug.ts";
+import { scenarioFolder } from "../output_paths.ts";
 import type { RunArchive } from "./archive.ts";
 import type { Authenticator, Principal } from "./auth.ts";
 import type { MonitorConfig } from "./config.ts";

@@ -9,7 +9,7 @@
  */
 import { join, relative } from "node:path";
 import type { RunEvent } from "../report/events.ts";
-import { scenarioFolder } from "../slug.ts";
+import { scenarioFolder } from "../output_paths.ts";
 import type { RunArchive } from "./archive.ts";
 import type { MonitorConfig } from "./config.ts";
 import { SecretMasker } from "./masking.ts";
