@@ -19,7 +19,6 @@ import {
   type SipMessage,
   sipPackets,
 } from "../../core/mod.ts";
-import { scenarioFolder } from "../output_paths.ts";
 
 /**
  * The messages of one scenario's agents as one capture: every message an

@@ -23,7 +23,6 @@ import {
 } from "../protocol.ts";
 import { NetRegistry } from "../net/registry.ts";
 import type { AgentReport } from "../report/events.ts";
-import { scenarioFolder } from "../output_paths.ts";
 import { AgentPool } from "./agents.ts";
 import { importPolicy } from "./imports.ts";
 import { ForgedMessage, parseWorkerMessage } from "./messages.ts";
