@@ -118,10 +118,12 @@ export class HistoryStore implements AsyncDisposable {
 
   /** Records a call. */
   async addCall(record: CallRecord): Promise<void> {
-    await this.#kv.atomic()
-      .set(["call", record.startedAt, record.id], record)
-      .set(["call_by_profile", record.profile, record.startedAt, record.id], record)
-      .commit();
+    await whileLocked(() =>
+      this.#kv.atomic()
+        .set(["call", record.startedAt, record.id], record)
+        .set(["call_by_profile", record.profile, record.startedAt, record.id], record)
+        .commit()
+    );
   }
 
   /**
@@ -142,10 +144,12 @@ export class HistoryStore implements AsyncDisposable {
   async removeCall(profile: string, id: string): Promise<boolean> {
     const record = (await this.calls(profile)).find((c) => c.id === id);
     if (!record) return false;
-    await this.#kv.atomic()
-      .delete(["call", record.startedAt, record.id])
-      .delete(["call_by_profile", profile, record.startedAt, record.id])
-      .commit();
+    await whileLocked(() =>
+      this.#kv.atomic()
+        .delete(["call", record.startedAt, record.id])
+        .delete(["call_by_profile", profile, record.startedAt, record.id])
+        .commit()
+    );
     return true;
   }
 
@@ -154,10 +158,12 @@ export class HistoryStore implements AsyncDisposable {
     const calls = await this.calls(profile);
     for (const c of calls) await this.removeCall(profile, c.id);
     for (const m of await this.messages(profile)) {
-      await this.#kv.atomic()
-        .delete(["message", m.at, m.id])
-        .delete(["message_by_profile", profile, m.at, m.id])
-        .commit();
+      await whileLocked(() =>
+        this.#kv.atomic()
+          .delete(["message", m.at, m.id])
+          .delete(["message_by_profile", profile, m.at, m.id])
+          .commit()
+      );
     }
     return calls.length;
   }
@@ -166,28 +172,34 @@ export class HistoryStore implements AsyncDisposable {
   async renameProfile(from: string, to: string): Promise<void> {
     for (const c of await this.calls(from)) {
       const moved = { ...c, profile: to };
-      await this.#kv.atomic()
-        .delete(["call_by_profile", from, c.startedAt, c.id])
-        .set(["call_by_profile", to, c.startedAt, c.id], moved)
-        .set(["call", c.startedAt, c.id], moved)
-        .commit();
+      await whileLocked(() =>
+        this.#kv.atomic()
+          .delete(["call_by_profile", from, c.startedAt, c.id])
+          .set(["call_by_profile", to, c.startedAt, c.id], moved)
+          .set(["call", c.startedAt, c.id], moved)
+          .commit()
+      );
     }
     for (const m of await this.messages(from)) {
       const moved = { ...m, profile: to };
-      await this.#kv.atomic()
-        .delete(["message_by_profile", from, m.at, m.id])
-        .set(["message_by_profile", to, m.at, m.id], moved)
-        .set(["message", m.at, m.id], moved)
-        .commit();
+      await whileLocked(() =>
+        this.#kv.atomic()
+          .delete(["message_by_profile", from, m.at, m.id])
+          .set(["message_by_profile", to, m.at, m.id], moved)
+          .set(["message", m.at, m.id], moved)
+          .commit()
+      );
     }
   }
 
   /** Records a received or sent message. */
   async addMessage(record: MessageRecord): Promise<void> {
-    await this.#kv.atomic()
-      .set(["message", record.at, record.id], record)
-      .set(["message_by_profile", record.profile, record.at, record.id], record)
-      .commit();
+    await whileLocked(() =>
+      this.#kv.atomic()
+        .set(["message", record.at, record.id], record)
+        .set(["message_by_profile", record.profile, record.at, record.id], record)
+        .commit()
+    );
   }
 
   /** Messages, newest first: of one profile, or of all. */
@@ -213,14 +225,16 @@ export class HistoryStore implements AsyncDisposable {
     const text = target.trim();
     if (text === "" || text.length > MAX_TARGET_CHARS) return;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.#kv.get<number>(["dial", text]);
-      const op = this.#kv.atomic().check(current);
-      if (current.value !== null) op.delete(["dial_by_time", current.value, text]);
-      const stamp = Math.max(at, (current.value ?? 0) + 1);
-      const result = await op.set(["dial", text], stamp).set(["dial_by_time", stamp, text], text)
-        .commit();
+      const result = await whileLocked(async () => {
+        const current = await this.#kv.get<number>(["dial", text]);
+        const op = this.#kv.atomic().check(current);
+        if (current.value !== null) op.delete(["dial_by_time", current.value, text]);
+        const stamp = Math.max(at, (current.value ?? 0) + 1);
+        return await op.set(["dial", text], stamp).set(["dial_by_time", stamp, text], text)
+          .commit();
+      });
       if (result.ok) {
-        await this.#trimDials();
+        await whileLocked(() => this.#trimDials());
         return;
       }
     }
@@ -231,13 +245,12 @@ export class HistoryStore implements AsyncDisposable {
 
   /** The dial history, newest first. */
   async dials(options: { limit?: number } = {}): Promise<string[]> {
-    const out: string[] = [];
-    const list = this.#kv.list<string>({ prefix: ["dial_by_time"] }, {
-      reverse: true,
-      limit: options.limit ?? DIAL_HISTORY_LIMIT,
-    });
-    for await (const entry of list) out.push(entry.value);
-    return out;
+    return await whileLocked(() =>
+      values(this.#kv.list<string>({ prefix: ["dial_by_time"] }, {
+        reverse: true,
+        limit: options.limit ?? DIAL_HISTORY_LIMIT,
+      }))
+    );
   }
 
   /**
@@ -260,7 +273,7 @@ export class HistoryStore implements AsyncDisposable {
         continue;
       }
       const key = ["call", record.startedAt, record.id];
-      const existing = await this.#kv.get(key);
+      const existing = await whileLocked(() => this.#kv.get(key));
       if (existing.value !== null) {
         report.alreadyThere++;
         continue;
@@ -297,6 +310,36 @@ export class HistoryStore implements AsyncDisposable {
       await op.commit();
     }
   }
+}
+
+/** SQLite's busy error, when another process holds the store's write lock for a moment. */
+const LOCKED = /database is locked|SQLITE_BUSY/i;
+/** How long an operation retries while another process writes. */
+const LOCK_PATIENCE_MS = 10_000;
+
+/**
+ * Runs `operation`, again while another process holds the store's lock:
+ * each session has its own handle on the one file, and SQLite answers a
+ * write that meets another with "database is locked" instead of waiting.
+ * There is no event for the lock's release, so this backs off (5 ms,
+ * doubling to 100 ms) for at most {@link LOCK_PATIENCE_MS}.
+ */
+async function whileLocked<T>(operation: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_PATIENCE_MS;
+  for (let pause = 5;; pause = Math.min(pause * 2, 100)) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!LOCKED.test(String((error as Error)?.message)) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
+    }
+  }
+}
+
+async function values<T>(list: Deno.KvListIterator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const entry of list) out.push(entry.value);
+  return out;
 }
 
 const ORIGINAL_TS = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)$/;
