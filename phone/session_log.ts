@@ -73,9 +73,9 @@ export class SessionLog {
     this.#write("warn", text);
   }
 
-  /** Logs an error. */
-  error(text: string): void {
-    this.#write("error", text);
+  /** Logs an error; `echo: false` keeps it out of standard error (already told there). */
+  error(text: string, options: { echo?: boolean } = {}): void {
+    this.#write("error", text, options.echo);
   }
 
   /** Masks every secret in `text`. */
@@ -93,13 +93,13 @@ export class SessionLog {
     this.#file.close();
   }
 
-  #write(level: "info" | "warn" | "error", text: string): void {
+  #write(level: "info" | "warn" | "error", text: string, echo = this.#echo): void {
     if (this.#closed) return;
     const clean = this.redact(text);
     const lines =
       clean.split("\n").map((l) => `${new Date().toISOString()} ${level} ${l}`).join("\n") +
       "\n";
-    if (this.#echo) console.error(level === "info" ? clean : `${level}: ${clean}`);
+    if (echo) console.error(level === "info" ? clean : `${level}: ${clean}`);
     const bytes = this.#encoder.encode(lines);
     this.#pending = this.#pending.then(async () => {
       let written = 0;

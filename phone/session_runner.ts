@@ -75,7 +75,7 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
     });
   } catch (error) {
     say(`ringo: ${describeError(error)}`);
-    log.error(describeError(error));
+    log.error(describeError(error), { echo: false });
     await log.close();
     history.close();
     return SESSION_FAILED;
