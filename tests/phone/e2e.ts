@@ -11,6 +11,10 @@ import { baresipChildren, DENO_FLAGS, isAlive, readUntil, REPO } from "../flow/e
 
 export { baresipChildren, isAlive };
 
+/** JSON that `ringo … --json` printed: the assertions check its shape. */
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
 /** What a finished `ringo` printed and returned. */
 export interface RunResult {
   code: number;
@@ -88,7 +92,7 @@ export async function ctlJson(
   home: PhoneHome,
   target: string,
   ...args: string[]
-): Promise<{ code: number; ok: boolean; data: any; error: string | null; stderr: string }> {
+): Promise<{ code: number; ok: boolean; data: Json; error: string | null; stderr: string }> {
   const run = await ringo(home, ["control", "-t", target, ...args, "--json"]);
   let parsed: { ok: boolean; data: unknown; error: string | null };
   try {

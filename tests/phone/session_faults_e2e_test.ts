@@ -10,7 +10,16 @@ import { encodeNetstring, NetstringParser } from "../../core/netstring.ts";
 import { MAX_REQUEST_BYTES } from "../../phone/control/wire.ts";
 import { startPbx } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctl, ctlJson, isAlive, phoneHome, ringo, RunningSession, sessionFiles } from "./e2e.ts";
+import {
+  ctl,
+  ctlJson,
+  isAlive,
+  type Json,
+  phoneHome,
+  ringo,
+  RunningSession,
+  sessionFiles,
+} from "./e2e.ts";
 
 /** Processes started with `RINGO_TEST_TAG=tag` in their environment (ringo and its baresip). */
 function taggedProcesses(tag: string): number[] {
@@ -123,7 +132,7 @@ Deno.test("a wrong password and an unreachable registrar give one sentence and l
 Deno.test("malformed and oversized control frames get an error answer; the session carries on", async () => {
   await using home = await phoneHome();
   await addProfile(home, "solo", "--username", "solo", "--domain", "127.0.0.1", "--regint", "0");
-  await using session = await RunningSession.start(home, "solo");
+  await using _session = await RunningSession.start(home, "solo");
   const entry = JSON.parse(
     await Deno.readTextFile(
       join(home.paths.sessionsDir, sessionFiles(home).find((f) => f.endsWith(".json"))!),
@@ -133,10 +142,10 @@ Deno.test("malformed and oversized control frames get an error answer; the sessi
   async function exchange(
     bytes: Uint8Array,
     frames: number,
-  ): Promise<{ replies: any[]; closed: boolean }> {
+  ): Promise<{ replies: Json[]; closed: boolean }> {
     const conn = await Deno.connect({ transport: "unix", path: entry.socket });
     const parser = new NetstringParser({ maxFrameBytes: 1 << 20 });
-    const replies: any[] = [];
+    const replies: Json[] = [];
     let closed = false;
     try {
       await conn.write(bytes);
