@@ -79,7 +79,7 @@ Deno.test("ringo phone call: an exit code per outcome, a WAV played, DTMF sent, 
     );
 
     await t.step("nobody answering within --ring-timeout gives 6", async () => {
-      await using bob = await RunningSession.start(home, "bob");
+      await using _bob = await RunningSession.start(home, "bob");
       const run = await call("bob", "--ring-timeout", "2s");
       assertEquals(run.code, CALL_EXIT_CODES.no_answer, run.stdout + run.stderr);
       assertEquals(JSON.parse(run.stdout).outcome, "no_answer");
@@ -162,7 +162,7 @@ Deno.test("ringo phone call: an exit code per outcome, a WAV played, DTMF sent, 
     await t.step(
       "ringo phone message reports delivery, and a session shows what it received",
       async () => {
-        await using bob = await RunningSession.start(home, "bob");
+        await using _bob = await RunningSession.start(home, "bob");
         const sent = await ringo(home, [
           "phone",
           "message",
