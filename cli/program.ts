@@ -27,6 +27,21 @@ export const ringoParser = or(
 /** What {@link parseCommandLine} returns. */
 export type RingoCommand = InferValue<typeof ringoParser>;
 
+/**
+ * The parser for `args`: one tool alone when `args` names it (so a usage
+ * error shows that tool's usage, and a mistyped flag of `flow run` gets a
+ * suggestion), else all of `ringo`.
+ */
+function toolParserFor(args: readonly string[]): Parser<"sync", RingoCommand, unknown> {
+  const flowOnly = flowCommandFor(args);
+  if (flowOnly) return map(flowOnly, (command) => ({ tool: "flow" as const, command }));
+  if (args[0] === "phone") return map(phoneCommand, (command) => ({ tool: "phone" as const, command }));
+  if (args[0] === "control" || args[0] === "ctl") {
+    return map(controlCommand, (command) => ({ tool: "control" as const, command }));
+  }
+  return ringoParser;
+}
+
 /** Exit code for usage errors (unknown flag, missing argument…). */
 export const USAGE_EXIT_CODE = 2;
 
@@ -49,10 +64,7 @@ const BARE_FLAG_VALUES = {
  * ```
  */
 export async function parseCommandLine(args: readonly string[]): Promise<RingoCommand> {
-  const flowOnly = flowCommandFor(args);
-  const parser: Parser<"sync", RingoCommand, unknown> = flowOnly
-    ? map(flowOnly, (command) => ({ tool: "flow" as const, command }))
-    : ringoParser;
+  const parser = toolParserFor(args);
   if (args.length === 1 && args[0] === "--version") {
     // Optique prints one line; this report has three (ringo, deno, baresip).
     console.log(await versionReport());
