@@ -117,3 +117,41 @@ Deno.test("hooks run on each event with RINGO_* variables and without the passwo
   const log = await Deno.readTextFile(join(home.paths.logsDir, "bob.log"));
   assertMatch(log, /hook call_ended \(env > .*\) exited with code 0 in \d+ ms/);
 });
+
+Deno.test("the call_outgoing hook names the call it is about", async () => {
+  await using pbx = await startPbx();
+  await using home = await phoneHome();
+  const out = join(home.dir, "outgoing.json");
+  await Deno.mkdir(home.paths.configDir, { recursive: true });
+  await Deno.writeTextFile(
+    join(home.paths.configDir, "ringo.toml"),
+    `[[hooks]]\nevent = "call_outgoing"\ncommand = "printf %s \\"$RINGO_EVENT_DATA\\" > '${out}'"\n`,
+  );
+  for (const user of ["alice", "bob"] as const) {
+    const run = await ringo(home, [
+      "phone",
+      "profile",
+      "add",
+      user,
+      "--username",
+      user,
+      "--domain",
+      `127.0.0.1:${pbx.port}`,
+      "--password-stdin",
+    ], {
+      stdin: TEST_USERS[user],
+    });
+    assertEquals(run.code, 0, run.stderr);
+  }
+  await using _alice = await RunningSession.start(home, "alice");
+  await using _bob = await RunningSession.start(home, "bob");
+  await ctl(home, "alice", "dial", "bob");
+  await ctl(home, "bob", "wait", "ringing");
+  const id = (await ctlJson(home, "alice", "status")).data.calls[0].id;
+  await ctl(home, "alice", "hangup");
+  await ctl(home, "alice", "wait", "idle");
+  await ctl(home, "alice", "shutdown");
+  await _alice.exited();
+  const data: Json = JSON.parse(await Deno.readTextFile(out));
+  assertEquals([data.number, data.call_id], ["bob", id]);
+});
