@@ -7,7 +7,16 @@
 import { join } from "node:path";
 import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctl, ctlJson, type Json, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
+import {
+  addProfiles,
+  ctl,
+  ctlJson,
+  type Json,
+  phoneHome,
+  ringo,
+  ringoCommand,
+  RunningSession,
+} from "./e2e.ts";
 
 const EVENTS = [
   "profile_loaded",
@@ -127,22 +136,7 @@ Deno.test("the call_outgoing hook names the call it is about", async () => {
     join(home.paths.configDir, "ringo.toml"),
     `[[hooks]]\nevent = "call_outgoing"\ncommand = "printf %s \\"$RINGO_EVENT_DATA\\" > '${out}'"\n`,
   );
-  for (const user of ["alice", "bob"] as const) {
-    const run = await ringo(home, [
-      "phone",
-      "profile",
-      "add",
-      user,
-      "--username",
-      user,
-      "--domain",
-      `127.0.0.1:${pbx.port}`,
-      "--password-stdin",
-    ], {
-      stdin: TEST_USERS[user],
-    });
-    assertEquals(run.code, 0, run.stderr);
-  }
+  await addProfiles(home, pbx.port, { alice: [], bob: [] });
   await using _alice = await RunningSession.start(home, "alice");
   await using _bob = await RunningSession.start(home, "bob");
   await ctl(home, "alice", "dial", "bob");
