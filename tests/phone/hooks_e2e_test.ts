@@ -149,3 +149,58 @@ Deno.test("the call_outgoing hook names the call it is about", async () => {
   const data: Json = JSON.parse(await Deno.readTextFile(out));
   assertEquals([data.number, data.call_id], ["bob", id]);
 });
+
+Deno.test("desktop notifications name the contact, and --no-notify turns them off", async () => {
+  await using pbx = await startPbx();
+  // A notify-send of our own on PATH records what it is asked to show.
+  const bin = await Deno.makeTempDir({ prefix: "ringo-notify-" });
+  const shown = join(bin, "shown.txt");
+  await Deno.writeTextFile(
+    join(bin, "notify-send"),
+    `#!/bin/sh\nprintf '%s|' "$@" >> '${shown}'\necho >> '${shown}'\n`,
+    { mode: 0o755 },
+  );
+  try {
+    await using home = await phoneHome();
+    home.env.PATH = `${bin}:${home.env.PATH}`;
+    await addProfiles(home, pbx.port, { alice: [], bob: [] });
+    await Deno.writeTextFile(
+      join(home.paths.configDir, "contacts.toml"),
+      '[[contacts]]\nname = "Alice A."\nnumbers = ["alice"]\n',
+    );
+    for (const flags of [["--headless"], ["--headless", "--no-notify"]]) {
+      await using bob = await RunningSession.start(home, "bob", flags);
+      const call = await ringo(home, [
+        "phone",
+        "call",
+        "bob",
+        "--profile",
+        "alice",
+        "--ring-timeout",
+        "1s",
+      ]);
+      assertEquals(call.code, 6, call.stdout + call.stderr);
+      const status = await ctlJson(home, "bob", "status");
+      assertEquals([status.data.last_call.outcome, status.data.last_call.contact], [
+        "missed",
+        "Alice A.",
+      ]);
+      await ctl(home, "bob", "shutdown");
+      await bob.exited();
+    }
+    const lines = (await Deno.readTextFile(shown)).trim().split("\n");
+    assertEquals(
+      lines.some((l) => l.includes("ringo: call from Alice A. (alice)")),
+      true,
+      lines.join("\n"),
+    );
+    assertEquals(
+      lines.some((l) => l.includes("ringo: missed call from Alice A. (alice)")),
+      true,
+      lines.join("\n"),
+    );
+    assertEquals(lines.length, 2, "--no-notify showed nothing");
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+});

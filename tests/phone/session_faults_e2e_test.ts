@@ -274,3 +274,15 @@ Deno.test("a broken ringo.toml is a warning with its line, and the session start
   );
   assertEquals((await ctlJson(home, "solo", "status")).ok, true);
 });
+
+Deno.test("a lost terminal (SIGHUP) stops a session cleanly", async () => {
+  await using home = await phoneHome();
+  await addProfile(home, "solo", "--username", "solo", "--domain", "127.0.0.1", "--regint", "0");
+  const session = await RunningSession.start(home, "solo");
+  const engines = session.baresip();
+  const { status, output } = await session.stop("SIGHUP");
+  assertEquals(status.code, 129);
+  assertMatch(output, /stopped \(SIGHUP received\)/);
+  assertEquals(engines.filter(isAlive), []);
+  assertEquals(sessionFiles(home), []);
+});
