@@ -27,3 +27,8 @@ export * from "./headers_template.ts";
 export * from "./pcap.ts";
 export * from "./agent_message.ts";
 export * from "./config_overrides.ts";
+export * from "./sip_input.ts";
+export * from "./run_dir.ts";
+export * from "./network_reason.ts";
+export * from "./baresip_support.ts";
+export * from "./paths.ts";

@@ -19,9 +19,9 @@ import {
   type PlannedScenario,
   planScenarios,
 } from "./listing.ts";
-import { RingoError } from "../core/errors.ts";
 import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
 import type { PcapSink } from "./report/pcap.ts";
+import { sipEvent } from "./report/sip.ts";
 import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
 import { SelectionError, selectScenarios, unmatchedPatterns } from "./select.ts";
 
@@ -40,8 +40,12 @@ export interface RunOptions extends LoadOptions {
   /** Attach agent logs to every scenario's events. */
   verbose?: boolean;
   saveAudioDir?: string;
+  /** Heap limit of each scenario file's thread in MiB (`--memory-limit`). */
+  memoryLimitMb?: number;
   /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
   pcap?: PcapSink;
+  /** Emit each scenario's SIP signalling as a `sip` event before its end (`--sip-messages`). */
+  sipEvents?: boolean;
   reporters: Reporter[];
   /** Aborting it interrupts the run: the running scenario's teardown runs, its agents stop. */
   signal?: AbortSignal;
@@ -69,7 +73,10 @@ export interface RunSummary {
  * ```
  */
 export async function runScenarios(options: RunOptions): Promise<RunSummary> {
-  const listed = await listScenarioFiles(options.files, options);
+  const listed = await listScenarioFiles(options.files, {
+    ...options,
+    loadTimeoutMs: options.loadTimeoutMs ?? options.timeoutMs,
+  });
   const planned = planScenarios(listed);
   const unmatched = unmatchedPatterns(planned, options.scenario ?? []);
   if (unmatched.length > 0) {
@@ -98,6 +105,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
   let nextId = 1;
   let worker: ScenarioWorker | undefined;
   let workerFile: ListedFile | undefined;
+  const keepSip = options.pcap !== undefined || options.sipEvents === true;
   try {
     for (const choice of selected) {
       if (options.signal?.aborted) {
@@ -123,9 +131,10 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           mode: "run",
           implicit: { id, timeoutMs },
           grants: options.grants,
+          memoryLimitMb: options.memoryLimitMb,
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
-          keepSip: options.pcap !== undefined,
+          keepSip,
           onMessage: emit,
         });
         try {
@@ -141,15 +150,18 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             ...fileOf(s.source),
             mode: "run",
             grants: options.grants,
+            loadTimeoutMs: options.loadTimeoutMs ?? options.timeoutMs,
+            memoryLimitMb: options.memoryLimitMb,
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
-            keepSip: options.pcap !== undefined,
+            keepSip,
             onMessage: emit,
           });
         }
         outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
       }
-      if (options.pcap && outcome.sip) await writePcap(options.pcap, s, outcome.sip);
+      if (options.pcap && outcome.sip) await options.pcap.add(s.file, s.name, outcome.sip);
+      if (options.sipEvents && outcome.sip) emit(sipEvent(id, outcome.sip));
       emit(end(outcome));
       if (outcome.status === "passed") summary.passed++;
       else if (outcome.status === "skipped") summary.skipped++;
@@ -227,21 +239,8 @@ function scenarioEnd(
       : {}),
     ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
     ...(logs ? { logs } : {}),
+    ...(outcome.agents ? { agents: outcome.agents } : {}),
   };
-}
-
-async function writePcap(
-  sink: PcapSink,
-  s: PlannedScenario,
-  sip: NonNullable<ScenarioOutcome["sip"]>,
-): Promise<void> {
-  try {
-    await sink.add(s.file, s.name, sip);
-  } catch (error) {
-    throw new RingoError(`cannot write the --pcap capture: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }
 
 function fileOf(f: ScenarioFile): ScenarioFile {

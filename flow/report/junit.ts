@@ -54,6 +54,11 @@ export class JunitReporter implements Reporter {
     this.#name = options.name ?? "ringo flow";
   }
 
+  /** The file this reporter writes. */
+  get path(): string {
+    return this.#path;
+  }
+
   /** Records one event. */
   handle(event: RunEvent): void {
     switch (event.type) {
@@ -80,6 +85,7 @@ export class JunitReporter implements Reporter {
         this.#durationMs = event.durationMs;
         return;
       case "assertion":
+      case "sip":
         return;
     }
   }

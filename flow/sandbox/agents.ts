@@ -12,13 +12,18 @@ import {
   AgentError,
   type AgentSnapshot,
   type BaresipEvent,
+  type CallHandling,
   type CallState,
+  explainNetworkReason,
   formatVersion,
   fullHeaderName,
   type SipMessage,
 } from "../../core/mod.ts";
+import { parseDuration } from "../duration.ts";
 import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
+import type { AgentReport } from "../report/events.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
+import { insideFolder, uniqueSegment } from "../output_paths.ts";
 
 // The scenario API's State must stay the engine's CallState.
 const _sameStates: typeof CallState = State;
@@ -29,7 +34,7 @@ export interface AgentPoolOptions {
   push(handle: number, view: AgentView): void;
   /** Dump each call's audio as WAV files under this folder (`--save-audio`). */
   saveAudioDir?: string;
-  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`). */
+  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`, `--sip-messages`). */
   keepSip?: boolean;
   /** Receives each agent's notable events as report lines (see agent_events.ts). */
   onAgentEvent?(scenarioId: string, agent: string, line: AgentEventLine): void;
@@ -108,6 +113,7 @@ export class AgentPool {
   readonly #options: AgentPoolOptions;
   readonly #owned = new Map<number, Owned>();
   readonly #sip = new Map<string, Record<string, SipMessage[]>>();
+  readonly #reports = new Map<string, AgentReport[]>();
   #nextHandle = 1;
   #closed = false;
 
@@ -119,8 +125,8 @@ export class AgentPool {
   async start(
     scenarioId: string,
     name: string,
-    config: AccountSettings | null,
-    scenarioSlug = scenarioId,
+    config: Record<string, unknown> | null,
+    folders: string[] = [scenarioId],
   ): Promise<AgentInfo> {
     const taken = [...this.#owned.values()].some((o) =>
       o.scenarioId === scenarioId && o.agent.name === name
@@ -130,9 +136,12 @@ export class AgentPool {
         hint: "give each agent of a scenario its own name",
       });
     }
-    const account = config ? withoutUndefined(config) : undefined;
+    const { account, calls } = splitConfig(name, config);
     const recordDir = this.#options.saveAudioDir
-      ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
+      ? insideFolder(this.#options.saveAudioDir, [
+        ...folders,
+        uniqueSegment(join(...folders), name),
+      ])
       : undefined;
     if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
     const registers = account !== undefined && account.regint !== 0;
@@ -140,6 +149,7 @@ export class AgentPool {
       name,
       account,
       registerOnStart: registers,
+      calls,
       recordDir,
       // Always on: header()/headers() read the received INVITE from the trace.
       sipTrace: true,
@@ -156,6 +166,7 @@ export class AgentPool {
       detach: () => {
         agent.removeEventListener("change", onChange);
         agent.removeEventListener("event", onEvent);
+        agent.removeEventListener("sip", onSip);
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
@@ -164,8 +175,17 @@ export class AgentPool {
       const line = describeAgentEvent((e as CustomEvent<BaresipEvent>).detail);
       if (line) this.#options.onAgentEvent?.(scenarioId, name, line);
     };
+    let warnedUdp = false;
+    const onSip: EventListener = (e) => {
+      const line = udpSizeWarning((e as CustomEvent<SipMessage>).detail);
+      if (line && !warnedUdp) {
+        warnedUdp = true;
+        this.#options.onAgentEvent?.(scenarioId, name, line);
+      }
+    };
     agent.addEventListener("change", onChange);
     agent.addEventListener("event", onEvent);
+    agent.addEventListener("sip", onSip);
     this.#owned.set(handle, owned);
     if (registers) await this.#awaitRegistration(agent);
     return {
@@ -197,6 +217,7 @@ export class AgentPool {
   /** Stops every agent of `scenarioId` and returns their logs by agent name. */
   async release(scenarioId: string): Promise<Record<string, string>> {
     const mine = [...this.#owned].filter(([, o]) => o.scenarioId === scenarioId);
+    if (mine.length > 0) this.#reports.set(scenarioId, mine.map(([, o]) => reportOf(o.agent)));
     for (const [handle, owned] of mine) {
       owned.detach();
       this.#owned.delete(handle);
@@ -218,6 +239,13 @@ export class AgentPool {
     return sip;
   }
 
+  /** How the agents of `scenarioId` ended up, once released (then forgotten). */
+  takeReports(scenarioId: string): AgentReport[] | undefined {
+    const reports = this.#reports.get(scenarioId);
+    this.#reports.delete(scenarioId);
+    return reports;
+  }
+
   /** Stops every agent of every scenario, and any agent still starting once it is up. */
   async releaseAll(): Promise<void> {
     this.#closed = true;
@@ -233,24 +261,54 @@ export class AgentPool {
       { timeoutMs, description: `${agent.name} registered as ${agent.aor}` },
     );
     if (s.registration.state === "failed") {
+      const reason = s.registration.reason ?? "no reason given";
+      const explained = explainNetworkReason(reason, agent.account.outbound ?? agent.aor);
       throw new AgentError(
-        `agent "${agent.name}" could not register as ${agent.aor}: ${
-          s.registration.reason ?? "no reason given"
-        }`,
-        { hint: "check the username, password and domain (env files, --env-file)" },
+        `agent "${agent.name}" could not register as ${agent.aor}: ${explained}`,
+        {
+          hint: explained === reason
+            ? "check the username, password and domain (env files, --env-file)"
+            : "check the domain (and outbound proxy) for a typo, and that DNS answers for it",
+        },
       );
     }
   }
+}
+
+/**
+ * baresip (libre) reads a UDP datagram into an 8 KiB buffer: a bigger SIP
+ * message sent to it over UDP is dropped without an answer or a trace line,
+ * and many peers do the same above the path MTU.
+ */
+export const UDP_SIP_LIMIT = 8192;
+
+/** A warning for a message this agent sent over UDP that receivers like baresip drop. */
+export function udpSizeWarning(message: SipMessage): AgentEventLine | undefined {
+  if (message.direction !== "sent" || message.transport !== "UDP") return undefined;
+  const bytes = new TextEncoder().encode(message.raw).length;
+  if (bytes <= UDP_SIP_LIMIT) return undefined;
+  const what = message.method ?? "a SIP message";
+  return {
+    message: `sent ${what} of ${bytes} bytes over UDP: baresip and many peers drop UDP SIP ` +
+      `messages over ${UDP_SIP_LIMIT} bytes without an answer; use transport: "tcp" for big messages`,
+    level: "warn",
+  };
 }
 
 /** An agent's state as the scenario sees it. */
 export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
   const s: AgentSnapshot = agent.snapshot;
   const quality = agent.quality;
+  const registration = s.registration.reason
+    ? { ...s.registration, reason: explainNetworkReason(s.registration.reason, agent.aor) }
+    : s.registration;
+  const lastClose = s.lastClose
+    ? { ...s.lastClose, reason: explainNetworkReason(s.lastClose.reason, s.lastClose.peer?.uri) }
+    : undefined;
   return {
-    registration: s.registration,
+    registration,
     calls: s.calls,
-    ...(s.lastClose ? { lastClose: s.lastClose } : {}),
+    ...(lastClose ? { lastClose } : {}),
     ended: s.ended,
     dtmfReceived: s.dtmfReceived,
     ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
@@ -260,6 +318,18 @@ export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
     ...(quality ? { quality } : {}),
     ...(sending ? { sending } : {}),
     ...(agent.messages.length ? { messages: agent.messages.map((m) => ({ ...m })) } : {}),
+  };
+}
+
+/** An agent's registration and call quality, for the report of its scenario. */
+function reportOf(agent: CoreAgent): AgentReport {
+  const quality = agent.quality;
+  return {
+    name: agent.name,
+    aor: agent.aor,
+    loopback: agent.loopback,
+    registration: agent.snapshot.registration.state,
+    ...(quality ? { quality } : {}),
   };
 }
 
@@ -306,12 +376,42 @@ function statusCode(value: unknown): number {
   return code;
 }
 
-function withoutUndefined(config: AccountSettings): AccountSettings {
-  return Object.fromEntries(
-    Object.entries(config).filter(([, v]) => v !== undefined),
-  ) as AccountSettings;
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "_") || "agent";
+/**
+ * Splits an agent config from a scenario into the SIP account (none without
+ * `username` and `domain`: a loopback agent) and how the agent handles calls.
+ */
+function splitConfig(
+  name: string,
+  config: Record<string, unknown> | null,
+): { account?: AccountSettings; calls: CallHandling } {
+  const given = Object.fromEntries(
+    Object.entries(config ?? {}).filter(([, v]) => v !== undefined),
+  );
+  const { max_calls, auto_hold, rtp_timeout, ...rest } = given;
+  const calls: CallHandling = {};
+  if (max_calls !== undefined) {
+    if (!Number.isInteger(max_calls) || (max_calls as number) < 1) {
+      throw new AgentError(
+        `agent "${name}": max_calls must be a whole number ≥ 1, got ${JSON.stringify(max_calls)}`,
+      );
+    }
+    calls.maxCalls = max_calls as number;
+  }
+  if (auto_hold !== undefined) {
+    if (typeof auto_hold !== "boolean") {
+      throw new AgentError(
+        `agent "${name}": auto_hold must be true or false, got ${JSON.stringify(auto_hold)}`,
+      );
+    }
+    calls.autoHold = auto_hold;
+  }
+  if (rtp_timeout !== undefined) {
+    try {
+      calls.rtpTimeoutS = Math.ceil(parseDuration(rtp_timeout as string | number) / 1000);
+    } catch (error) {
+      throw new AgentError(`agent "${name}": rtp_timeout: ${(error as Error).message}`);
+    }
+  }
+  const loopback = rest.username === undefined && rest.domain === undefined;
+  return { account: loopback ? undefined : rest as AccountSettings, calls };
 }

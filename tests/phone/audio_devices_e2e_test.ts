@@ -17,7 +17,7 @@ import { decodeWav, encodeWav } from "../../core/audio/wav.ts";
 import { readUntil } from "../flow/e2e.ts";
 import { startPbx } from "../pbx/pbx.ts";
 import { assertEquals } from "../assert.ts";
-import { addProfiles, ctl, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
+import { addProfiles, ctl, phoneHome, ringoCommand, RunningSession } from "./e2e.ts";
 
 const onPath = (name: string) =>
   new Deno.Command("sh", { args: ["-c", `command -v ${name}`], stdout: "null", stderr: "null" })
