@@ -3,17 +3,20 @@
  *
  * @module
  */
+import { dispatchControl } from "./cli/control.ts";
 import { dispatchDoctor } from "./cli/doctor.ts";
 import { dispatchFlow } from "./cli/flow.ts";
-import { notYetAvailable } from "./cli/later.ts";
+import { dispatchPhone } from "./cli/phone.ts";
 import { parseCommandLine } from "./cli/program.ts";
 
 if (import.meta.main) {
   const command = await parseCommandLine(Deno.args);
-  const code = "action" in command
-    ? await dispatchFlow(command)
+  const code = command.tool === "phone"
+    ? await dispatchPhone(command.command)
+    : command.tool === "control"
+    ? await dispatchControl(command.command)
     : command.tool === "doctor"
-    ? await dispatchDoctor(command)
-    : await notYetAvailable(command);
+    ? await dispatchDoctor(command.command)
+    : await dispatchFlow(command.command);
   Deno.exit(code);
 }

@@ -25,6 +25,8 @@ export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
 export * from "./headers_template.ts";
 export * from "./pcap.ts";
+export * from "./agent_message.ts";
+export * from "./config_overrides.ts";
 export * from "./sip_input.ts";
 export * from "./run_dir.ts";
 export * from "./network_reason.ts";
