@@ -66,7 +66,7 @@ let processHooksInstalled = false;
 export class Terminal {
   #handlers: TerminalHandlers;
   #decoder = new KeyDecoder();
-  #escapeTimer: number | undefined;
+  #escapeTimer: ReturnType<typeof setTimeout> | undefined;
   #reader: Deno.ChildProcess | undefined;
   #signals: [Deno.Signal, () => void][] = [];
   #active = false;

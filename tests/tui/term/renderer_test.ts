@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-control-regex
 import { assertEquals } from "../../assert.ts";
 import { DiffRenderer, SYNC_BEGIN, SYNC_END } from "../../../tui/term/renderer.ts";
 import { ScreenBuffer } from "../../../tui/term/screen.ts";
