@@ -19,9 +19,9 @@ Deno.test("text input", async (t) => {
   await t.step("types, moves and deletes around the cursor", () => {
     const input = new TextInput();
     type(input, "4", "7", "1", "left", "left", "0", "home", "+", "end", "backspace");
-    assertEquals(input.value, "+4071");
+    assertEquals(input.value, "+407");
     type(input, "home", "delete");
-    assertEquals([input.value, input.cursor], ["4071", 0]);
+    assertEquals([input.value, input.cursor], ["407", 0]);
   });
 
   await t.step("word keys stop at URI punctuation", () => {
