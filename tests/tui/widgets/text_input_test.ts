@@ -6,9 +6,8 @@ import { ListState } from "../../../tui/widgets/list.ts";
 
 const type = (input: TextInput, ...names: string[]) => {
   for (const name of names) {
-    const [mods, base] = name.includes("+")
-      ? [name.split("+").slice(0, -1), name.split("+").at(-1)!]
-      : [[], name];
+    const parts = name.length > 1 ? name.split("+") : [name];
+    const [mods, base] = [parts.slice(0, -1), parts.at(-1)!];
     const k = key(base, { ctrl: mods.includes("ctrl"), alt: mods.includes("alt") });
     if (base.length === 1 && mods.length === 0) k.text = base;
     input.handleKey(k);
