@@ -234,7 +234,10 @@ export class KeyDecoder {
     const inner: Key[] = [];
     const used = this.#decodeOne(bytes.slice(1), inner, force);
     if (used === 0) return 0;
-    for (const k of inner) keys.push({ ...k, alt: true });
+    for (const k of inner) {
+      const { text: _text, ...rest } = k;
+      keys.push({ ...rest, alt: true });
+    }
     return used + 1;
   }
 }
