@@ -165,16 +165,17 @@ class OutputWatcher {
   #done: Promise<void>;
 
   constructor(socket: string) {
-    this.#child = new Deno.Command("tmux", {
+    const child = new Deno.Command("tmux", {
       args: ["-L", socket, "-C", "attach-session", "-t", "t"],
       stdin: "piped",
       stdout: "piped",
       stderr: "null",
     }).spawn();
+    this.#child = child;
     this.#done = (async () => {
       const decoder = new TextDecoder();
       try {
-        for await (const chunk of this.#child.stdout) {
+        for await (const chunk of child.stdout) {
           if (decoder.decode(chunk, { stream: true }).includes("%output")) this.#wake();
         }
       } catch {
