@@ -125,6 +125,7 @@ export class TextInput {
   /**
    * Draws the input on one row, `width` cells from `x`, scrolled so the
    * cursor is visible; when `focused`, the terminal cursor is put there.
+   * With `mask`, every character is drawn as it (passwords).
    */
   draw(
     screen: ScreenBuffer,
@@ -143,7 +144,7 @@ export class TextInput {
     const before = (i: number) => widths.slice(this.#scroll, i).reduce((a, b) => a + b, 0);
     if (this.#cursor < this.#scroll) this.#scroll = this.#cursor;
     while (before(this.#cursor) > width - 1 && this.#scroll < this.#cursor) this.#scroll++;
-    screen.write(x, y, this.#chars.slice(this.#scroll).join(""), style, x + width);
+    screen.write(x, y, chars.slice(this.#scroll).join(""), style, x + width);
     if (focused) screen.cursor = { x: x + before(this.#cursor), y };
   }
 
