@@ -123,7 +123,7 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
     { keys: ["X"], command: "atransfer", args: ["abort"], help: "Abort the pending attended transfer", hint: "abort transfer", when: "transferPending" },
     { keys: ["tab", "down", "j"], command: "next_call", view: true, help: "Select the next call (puts the others on hold when auto_hold is on)", hint: "switch", when: "several" },
     { keys: ["shift+tab", "up", "k"], command: "previous_call", view: true, help: "Select the previous call", when: "several" },
-    { keys: ["f"], command: "contacts", help: "Open contacts (Tab too, with fewer than two calls)", hint: "contacts" },
+    { keys: ["f", "tab"], command: "contacts", help: "Open contacts (Tab: while there are fewer than two calls)", hint: "contacts" },
     { keys: ["c"], command: "history", help: "Open the call history", hint: "history" },
     { keys: ["e"], command: "events", help: "Open the event log" },
     { keys: ["l"], command: "log", help: "Open the baresip log" },
@@ -212,16 +212,24 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
 };
 
 /**
- * The binding of `key` in `mode`, if any.
+ * The binding of `key` in `mode`, if any: the first whose condition holds
+ * (a key may do one thing with several calls and another without), else
+ * the first at all (so the caller can say why it does nothing now).
  *
  * @example
  * ```ts
  * bindingFor("normal", key("b"))?.command; // "hangup"
+ * bindingFor("normal", key("tab"), (c) => c !== "several")?.command; // "contacts"
  * ```
  */
-export function bindingFor(mode: Mode, key: Key): Binding | undefined {
+export function bindingFor(
+  mode: Mode,
+  key: Key,
+  holds: (condition: Condition) => boolean = () => true,
+): Binding | undefined {
   const id = keyId(key);
-  return KEYMAP[mode].find((b) => b.keys.includes(id));
+  const matching = KEYMAP[mode].filter((b) => b.keys.includes(id));
+  return matching.find((b) => holds(b.when ?? "always")) ?? matching[0];
 }
 
 /** The arguments of a binding for the key pressed (`$key` → the key's text). */

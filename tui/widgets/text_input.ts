@@ -135,12 +135,14 @@ export class TextInput {
     style: StyleLike,
     focused: boolean,
     placeholder?: { text: string; style: StyleLike },
+    mask?: string,
   ): void {
     if (width <= 0) return;
     if (this.empty && placeholder) {
       screen.write(x, y, placeholder.text, placeholder.style, x + width);
     }
-    const widths = this.#chars.map(graphemeWidth);
+    const chars = mask === undefined ? this.#chars : this.#chars.map(() => mask);
+    const widths = chars.map(graphemeWidth);
     const before = (i: number) => widths.slice(this.#scroll, i).reduce((a, b) => a + b, 0);
     if (this.#cursor < this.#scroll) this.#scroll = this.#cursor;
     while (before(this.#cursor) > width - 1 && this.#scroll < this.#cursor) this.#scroll++;
