@@ -1,133 +1,87 @@
 /**
- * The `:` command bar: a text input that parses into one of the commands of
- * the phone's command table (the same table `ringo control` and the keys
- * use), with Tab completion that cycles through the matching names and
- * errors shown in the bar itself.
+ * The `:` command bar's state: what was typed, Tab completion that cycles
+ * through the words the command table offers (command names first, then an
+ * argument's words), and the error of the last attempt, shown in the bar.
  *
- * It only parses and completes; running the command is the dispatcher's job.
+ * Parsing and completion are the phone's command table's own
+ * ({@link parseCommand}, {@link completeCommand}, {@link splitCommandLine}
+ * in `phone/commands.ts`), so the bar accepts exactly what `ringo control`
+ * accepts, plus the TUI's own commands of the same table.
  *
  * @module
  */
+import {
+  completeCommand,
+  type ParsedCommand,
+  parseCommand,
+  type SessionCommand,
+  splitCommandLine,
+} from "../phone/commands.ts";
 import type { Key } from "./term/keys.ts";
 import { TextInput } from "./widgets/text_input.ts";
 
-/** What the bar needs to know of a command. */
-export interface BarCommand {
-  /** Its name (`dial`, `hangup`…). */
-  name: string;
-  /** Its arguments as shown in help (`<target>`), empty for none. */
-  usage: string;
-  /** One line saying what it does. */
-  summary: string;
-  /** True when it needs at least one argument. */
-  needsArgument: boolean;
-}
-
-/** A parsed command line. */
-export interface ParsedCommand {
-  /** The command's name, completed from a unique prefix. */
-  name: string;
-  /** The words after the name. */
-  args: string[];
-}
-
-/** A line that is not a command the table knows, or lacks its argument. */
-export class CommandLineError extends Error {
-  override name = "CommandLineError";
-}
-
 /**
- * Parses `line` against `commands`: the first word names a command (a unique
- * prefix is enough), the rest are its arguments.
- *
- * @throws {CommandLineError} for an empty line, an unknown or ambiguous name,
- * or a missing argument — each naming what would have been right.
- * @example
- * ```ts
- * parseCommandLine("dial 4711", commands); // { name: "dial", args: ["4711"] }
- * parseCommandLine("hang", commands); // { name: "hangup", args: [] }
- * ```
- */
-export function parseCommandLine(line: string, commands: readonly BarCommand[]): ParsedCommand {
-  const [word, ...args] = line.trim().split(/\s+/).filter((w) => w !== "");
-  if (word === undefined) throw new CommandLineError("type a command; Tab lists them");
-  const exact = commands.find((c) => c.name === word);
-  const matches = exact ? [exact] : commands.filter((c) => c.name.startsWith(word));
-  if (matches.length === 0) {
-    throw new CommandLineError(
-      `unknown command "${word}"; commands: ${commands.map((c) => c.name).join(", ")}`,
-    );
-  }
-  if (matches.length > 1) {
-    throw new CommandLineError(
-      `"${word}" could be ${matches.map((c) => c.name).join(" or ")}`,
-    );
-  }
-  const command = matches[0];
-  if (command.needsArgument && args.length === 0) {
-    throw new CommandLineError(`usage: ${command.name} ${command.usage}`);
-  }
-  return { name: command.name, args };
-}
-
-/**
- * The bar's state: its input, completion cycling, and the error to show.
+ * The bar.
  *
  * @example
  * ```ts
- * const bar = new CommandBar(commands);
+ * const bar = new CommandBar(table);
  * bar.input.set("ho");
  * bar.complete(); // input is now "hold "
+ * bar.parse(); // { command: hold, args: {}, options: {} }
  * ```
  */
 export class CommandBar {
   /** What the user typed. */
   readonly input = new TextInput();
-  /** The last error, shown in the bar until the next key. */
+  /** The last error, shown in the bar until the next edit. */
   error: string | undefined;
-  #commands: readonly BarCommand[];
-  #cycle: { prefix: string; index: number } | undefined;
+  #table: readonly SessionCommand[];
+  #cycle: { head: string; words: string[]; index: number } | undefined;
 
-  constructor(commands: readonly BarCommand[]) {
-    this.#commands = commands;
+  constructor(table: readonly SessionCommand[]) {
+    this.#table = table;
   }
 
-  /** The commands known to the bar. */
-  get commands(): readonly BarCommand[] {
-    return this.#commands;
+  /** The commands the bar knows. */
+  get commands(): readonly SessionCommand[] {
+    return this.#table;
   }
 
   /**
-   * Completes the command name: the first Tab fills in the first match of
-   * what was typed, each further Tab (Shift+Tab backwards) cycles to the next.
+   * Completes the word under the cursor's end: the first Tab puts in the
+   * first candidate, each further Tab (Shift+Tab backwards) the next one.
    */
   complete(direction: 1 | -1 = 1): void {
-    const value = this.input.value;
-    if (/\s/.test(value.trimStart()) && this.#cycle === undefined) return; // arguments: nothing to complete
-    const prefix = this.#cycle?.prefix ?? value.trim();
-    const matches = this.#commands.filter((c) => c.name.startsWith(prefix));
-    if (matches.length === 0) {
-      this.error = `no command starts with "${prefix}"`;
-      return;
+    if (!this.#cycle) {
+      const text = this.input.value;
+      const words = safeSplit(text);
+      const partial = /\s$/.test(text) || text === "" ? "" : words.pop() ?? "";
+      const candidates = completeCommand(words, partial, this.#table);
+      if (candidates.length === 0) {
+        this.error = words.length === 0
+          ? `no command starts with "${partial}"`
+          : `nothing to complete here`;
+        return;
+      }
+      const head = words.length ? `${words.join(" ")} ` : "";
+      this.#cycle = { head, words: candidates, index: direction === 1 ? -1 : 0 };
     }
-    const index = this.#cycle
-      ? (this.#cycle.index + direction + matches.length) % matches.length
-      : direction === 1
-      ? 0
-      : matches.length - 1;
-    this.#cycle = { prefix, index };
-    const chosen = matches[index];
-    this.input.set(chosen.name + (chosen.usage ? " " : ""));
+    const cycle = this.#cycle;
+    cycle.index = (cycle.index + direction + cycle.words.length) % cycle.words.length;
+    this.input.set(`${cycle.head}${cycle.words[cycle.index]}${cycle.words.length === 1 ? " " : ""}`);
+    this.error = undefined;
   }
 
-  /** The commands matching what is typed so far (for the list shown under the bar). */
-  suggestions(): BarCommand[] {
-    const word = this.input.value.trimStart().split(/\s+/)[0] ?? "";
-    const prefix = this.#cycle?.prefix ?? word;
-    return this.#commands.filter((c) => c.name.startsWith(prefix));
+  /** The candidates of the current completion cycle, or the commands matching the first word. */
+  suggestions(): string[] {
+    if (this.#cycle) return this.#cycle.words;
+    const words = safeSplit(this.input.value);
+    if (words.length > 1 || /\s$/.test(this.input.value)) return [];
+    return completeCommand([], words[0] ?? "", this.#table);
   }
 
-  /** Handles an editing key (anything but Tab/Enter/Esc); returns true when used. */
+  /** Handles an editing key; returns true when used. */
   handleKey(key: Key): boolean {
     const used = this.input.handleKey(key);
     if (used) {
@@ -140,7 +94,7 @@ export class CommandBar {
   /** Parses what was typed; on failure keeps the error to show and returns undefined. */
   parse(): ParsedCommand | undefined {
     try {
-      const parsed = parseCommandLine(this.input.value, this.#commands);
+      const parsed = parseCommand(splitCommandLine(this.input.value.trim()), this.#table);
       this.error = undefined;
       return parsed;
     } catch (error) {
@@ -154,5 +108,13 @@ export class CommandBar {
     this.input.set("");
     this.error = undefined;
     this.#cycle = undefined;
+  }
+}
+
+function safeSplit(text: string): string[] {
+  try {
+    return splitCommandLine(text);
+  } catch {
+    return text.trim().split(/\s+/).filter(Boolean);
   }
 }
