@@ -7,6 +7,7 @@
 import { benchAudio } from "./audio.ts";
 import { benchEngine } from "./engine.ts";
 import { benchFlow } from "./flow.ts";
+import { benchTui } from "./tui.ts";
 
 const runsFlag = Deno.args.indexOf("--runs");
 const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 15;
@@ -21,3 +22,4 @@ console.log(
 await benchEngine(runs);
 await benchAudio(runs);
 await benchFlow(runs);
+await benchTui(runs);

@@ -77,7 +77,17 @@ export class App {
   /** The message line shared by all views. */
   readonly toast: Toast;
 
-  constructor(io: AppIO, options: { colorMode: ColorMode; styles?: ThemeStyles }) {
+  #fullRedraw: boolean;
+
+  /**
+   * `fullRedraw` writes every frame whole, as if the terminal had lost its
+   * contents (the reference the benchmarks compare the diff renderer with).
+   */
+  constructor(
+    io: AppIO,
+    options: { colorMode: ColorMode; styles?: ThemeStyles; fullRedraw?: boolean },
+  ) {
+    this.#fullRedraw = options.fullRedraw ?? false;
     this.#io = io;
     const { columns, rows } = io.size();
     this.#renderer = new DiffRenderer(columns, rows, options.colorMode);
@@ -153,6 +163,7 @@ export class App {
     screen.clear();
     const context = this.#context();
     for (const view of this.#views) view.draw(screen, screen.area, context);
+    if (this.#fullRedraw) this.#renderer.invalidate();
     const out = this.#renderer.render(screen);
     if (out !== "") {
       this.#io.write(out);
