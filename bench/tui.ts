@@ -16,7 +16,11 @@ import { App, type AppIO } from "../tui/app.ts";
 import { KeyDecoder } from "../tui/term/keys.ts";
 import { DiffRenderer } from "../tui/term/renderer.ts";
 import { ScreenBuffer } from "../tui/term/screen.ts";
-import { CallScreenView, type CallScreenHost, type ScreenStatus } from "../tui/views/call_screen.ts";
+import {
+  type CallScreenHost,
+  CallScreenView,
+  type ScreenStatus,
+} from "../tui/views/call_screen.ts";
 import { formatRow, median } from "./stats.ts";
 
 const encoder = new TextEncoder();
@@ -52,11 +56,48 @@ function benchHost(): CallScreenHost {
     aor: "sip:alice@pbx.example.com",
     registration: { state: "registered" },
     calls: [
-      { index: 1, direction: "outgoing", state: "established", peer: "sip:bob@pbx.example.com", number: "bob", contact: "Bob", held: true, muted: false, duration_secs: 754 },
-      { index: 2, direction: "outgoing", state: "established", peer: "sip:4711@pbx.example.com", number: "4711", held: false, muted: false, duration_secs: 83, quality: { mos: 4.4, jitter_ms: 1.2, packet_loss_percent: 0, rtt_ms: 12 }, codec: "PCMU/8000" },
-      { index: 3, direction: "incoming", state: "ringing", peer: "sip:carol@pbx.example.com", number: "carol", display_name: "Carol", held: false, muted: false, duration_secs: 2 },
+      {
+        index: 1,
+        direction: "outgoing",
+        state: "established",
+        peer: "sip:bob@pbx.example.com",
+        number: "bob",
+        contact: "Bob",
+        held: true,
+        muted: false,
+        duration_secs: 754,
+      },
+      {
+        index: 2,
+        direction: "outgoing",
+        state: "established",
+        peer: "sip:4711@pbx.example.com",
+        number: "4711",
+        held: false,
+        muted: false,
+        duration_secs: 83,
+        quality: { mos: 4.4, jitter_ms: 1.2, packet_loss_percent: 0, rtt_ms: 12 },
+        codec: "PCMU/8000",
+      },
+      {
+        index: 3,
+        direction: "incoming",
+        state: "ringing",
+        peer: "sip:carol@pbx.example.com",
+        number: "carol",
+        display_name: "Carol",
+        held: false,
+        muted: false,
+        duration_secs: 2,
+      },
     ],
-    last_call: { direction: "incoming", peer: "sip:dave@pbx.example.com", reason: "Connection reset by user", outcome: "answered", duration_secs: 125 },
+    last_call: {
+      direction: "incoming",
+      peer: "sip:dave@pbx.example.com",
+      reason: "Connection reset by user",
+      outcome: "answered",
+      duration_secs: 125,
+    },
     mwi: { waiting: true, new: 2 },
   };
   return {
@@ -72,7 +113,10 @@ function benchHost(): CallScreenHost {
 }
 
 /** Types `runs` digits on the dial line; times each from bytes in to frame out. */
-async function keyToFrame(runs: number, fullRedraws: boolean): Promise<{ times: number[]; bytes: number[] }> {
+async function keyToFrame(
+  runs: number,
+  fullRedraws: boolean,
+): Promise<{ times: number[]; bytes: number[] }> {
   let written: { at: number; bytes: number } | undefined;
   const io: AppIO = {
     write: (text) => (written = { at: performance.now(), bytes: encoder.encode(text).length }),
@@ -116,7 +160,9 @@ function fullRedraw(runs: number): { times: number[]; bytes: number } {
     const screen = new ScreenBuffer(200, 60);
     for (let y = 0; y < 60; y++) {
       for (let x = 0; x < 200; x += 20) {
-        screen.write(x, y, `cell ${x},${y} 中`.padEnd(20, "·"), { fg: colors[(x + y + i) % colors.length] });
+        screen.write(x, y, `cell ${x},${y} 中`.padEnd(20, "·"), {
+          fg: colors[(x + y + i) % colors.length],
+        });
       }
     }
     const out = new DiffRenderer(200, 60, "truecolor").render(screen);
@@ -128,21 +174,41 @@ function fullRedraw(runs: number): { times: number[]; bytes: number } {
 
 /** CPU % of `ringo phone` idling on the picker in tmux, and of an idle deno, over `ms`. */
 async function idleCpu(ms: number): Promise<{ phone: number; deno: number } | undefined> {
-  const tmux = await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).output()
+  const tmux = await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+    .output()
     .catch(() => undefined);
   if (!tmux?.success) return undefined;
   const home = await Deno.makeTempDir({ prefix: "ringo-bench-tui-" });
   const socket = `ringo-bench-${Deno.pid}`;
   const main = new URL("../main.ts", import.meta.url).pathname;
-  const tmuxRun = (...args: string[]) => new Deno.Command("tmux", { args: ["-L", socket, ...args], stdout: "piped" }).output();
+  const tmuxRun = (...args: string[]) =>
+    new Deno.Command("tmux", { args: ["-L", socket, ...args], stdout: "piped" }).output();
   try {
     const deno = Deno.execPath();
-    const phoneCmd = `env HOME=${home} XDG_CONFIG_HOME=${home}/config ${deno} run -A --unstable-kv ${main} phone`;
-    await tmuxRun("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "100", "-y", "30", phoneCmd);
-    const idleDeno = new Deno.Command(deno, { args: ["eval", "setTimeout(() => {}, 1e9)"], stdout: "null" }).spawn();
+    const phoneCmd =
+      `env HOME=${home} XDG_CONFIG_HOME=${home}/config ${deno} run -A --unstable-kv ${main} phone`;
+    await tmuxRun(
+      "-f",
+      "/dev/null",
+      "new-session",
+      "-d",
+      "-s",
+      "b",
+      "-x",
+      "100",
+      "-y",
+      "30",
+      phoneCmd,
+    );
+    const idleDeno = new Deno.Command(deno, {
+      args: ["eval", "setTimeout(() => {}, 1e9)"],
+      stdout: "null",
+    }).spawn();
     // Let both start up (and the picker draw) before measuring.
     await new Promise((r) => setTimeout(r, 3000));
-    const pane = new TextDecoder().decode((await tmuxRun("display-message", "-p", "-t", "b", "#{pane_pid}")).stdout).trim();
+    const pane = new TextDecoder().decode(
+      (await tmuxRun("display-message", "-p", "-t", "b", "#{pane_pid}")).stdout,
+    ).trim();
     const phonePid = Number(pane);
     const before = [cpuTicks(phonePid), cpuTicks(idleDeno.pid)];
     await new Promise((r) => setTimeout(r, ms));

@@ -12,8 +12,8 @@
  */
 import {
   completeCommand,
-  type ParsedCommand,
   parseCommand,
+  type ParsedCommand,
   type SessionCommand,
   splitCommandLine,
 } from "../phone/commands.ts";
@@ -69,7 +69,9 @@ export class CommandBar {
     }
     const cycle = this.#cycle;
     cycle.index = (cycle.index + direction + cycle.words.length) % cycle.words.length;
-    this.input.set(`${cycle.head}${cycle.words[cycle.index]}${cycle.words.length === 1 ? " " : ""}`);
+    this.input.set(
+      `${cycle.head}${cycle.words[cycle.index]}${cycle.words.length === 1 ? " " : ""}`,
+    );
     this.error = undefined;
   }
 

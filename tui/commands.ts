@@ -76,7 +76,11 @@ export function tuiCommands(host: TuiCommandHost): SessionCommand[] {
       return Promise.resolve(done(""));
     },
   });
-  const lines: Record<string, LineKind> = { dial: "dial", transfer: "transfer", atransfer: "atransfer" };
+  const lines: Record<string, LineKind> = {
+    dial: "dial",
+    transfer: "transfer",
+    atransfer: "atransfer",
+  };
   return [
     ...SESSION_COMMANDS.filter((c) => c.name !== "events").map((c) =>
       c.name in lines ? lineOr(c.name as LineKind, lines[c.name]) : c
@@ -108,7 +112,13 @@ export function tuiCommands(host: TuiCommandHost): SessionCommand[] {
     {
       name: "quit",
       description: "Quit ringo (asks first when calls are up; 'quit now' does not).",
-      args: [{ name: "now", description: "quit without asking", optional: true, words: ["now"], exclusive: true }],
+      args: [{
+        name: "now",
+        description: "quit without asking",
+        optional: true,
+        words: ["now"],
+        exclusive: true,
+      }],
       async run(_session, { args }) {
         await host.quit(args.now === "now");
         return done("");

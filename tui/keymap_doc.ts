@@ -9,7 +9,8 @@
 import { keyTableMarkdown } from "./keymap.ts";
 
 /** The marker lines around the generated block. */
-export const KEYS_START = "<!-- keys:start (generated from tui/keymap.ts: deno run -A tui/keymap_doc.ts) -->";
+export const KEYS_START =
+  "<!-- keys:start (generated from tui/keymap.ts: deno run -A tui/keymap_doc.ts) -->";
 /** The end marker. */
 export const KEYS_END = "<!-- keys:end -->";
 
@@ -24,7 +25,9 @@ export const TUI_DOC = new URL("../docs/phone/tui.md", import.meta.url);
 export function withKeyTables(text: string): string {
   const start = text.indexOf(KEYS_START);
   const end = text.indexOf(KEYS_END);
-  if (start < 0 || end < start) throw new Error(`${TUI_DOC.pathname} lacks the ${KEYS_START} … ${KEYS_END} markers`);
+  if (start < 0 || end < start) {
+    throw new Error(`${TUI_DOC.pathname} lacks the ${KEYS_START} … ${KEYS_END} markers`);
+  }
   return text.slice(0, start + KEYS_START.length) + "\n\n" + keyTableMarkdown().trimEnd() + "\n\n" +
     text.slice(end);
 }

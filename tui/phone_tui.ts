@@ -14,13 +14,17 @@ import type { Key } from "./term/keys.ts";
 import { colorModeFromEnv } from "./term/style.ts";
 import { restoreTerminals, Terminal } from "./term/terminal.ts";
 import { readTheme, themeStyles } from "./theme.ts";
-import { PickerView, type PickerEntry } from "./views/picker.ts";
+import { type PickerEntry, PickerView } from "./views/picker.ts";
 import { type ProfileDraft, ProfileFormView } from "./views/profile_form.ts";
-import { loadGlobalConfig, type LoadedConfig } from "../phone/global_config.ts";
+import { type LoadedConfig, loadGlobalConfig } from "../phone/global_config.ts";
 import type { PhonePaths } from "../phone/paths.ts";
 import { checkProfileName, profileSchema, publicProfile } from "../phone/profile.ts";
 import { parseProfileText, ProfileStore, renderProfile } from "../phone/profile_store.ts";
 import { formatFieldPath } from "../phone/profile.ts";
+import { type HostedSession, hostSession } from "../phone/session_runner.ts";
+import { describeError } from "../core/errors.ts";
+import { onShutdownSignal } from "../core/shutdown.ts";
+import { CallController } from "./call_controller.ts";
 
 /** What {@link runPhoneTui} needs. */
 export interface PhoneTuiOptions {
@@ -34,6 +38,8 @@ export interface PhoneTuiOptions {
   env?: Record<string, string | undefined>;
   /** Codecs the installed baresip offers (for the profile form). */
   codecs?: readonly string[];
+  /** False: no desktop notifications (`--no-notify`). */
+  notify?: boolean;
 }
 
 /**
@@ -62,6 +68,9 @@ export class PhoneTui {
   config: LoadedConfig | undefined;
   #app!: App;
   #terminal!: Terminal;
+  #hosted: HostedSession | undefined;
+  #signalled = false;
+  #controller: CallController | undefined;
   #done = Promise.withResolvers<number>();
 
   constructor(options: PhoneTuiOptions) {
@@ -78,10 +87,13 @@ export class PhoneTui {
   /** Opens the terminal and runs until quit. */
   async run(): Promise<number> {
     await this.reloadConfig();
+    // The terminal's own signal handling restores the screen and quits
+    // cleanly; the engine's default (stop agents, exit) must not race it.
+    onShutdownSignal(() => {});
     this.#terminal = Terminal.open({
       onKey: (key: Key) => void this.#app.handleKey(key),
       onResize: (size) => this.#app.resize(size),
-      onSignal: (signal) => void this.quit(signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143),
+      onSignal: (signal) => this.#signal(signal),
     });
     this.#app = new App({
       write: (text) => this.#terminal.write(text),
@@ -94,7 +106,24 @@ export class PhoneTui {
     const code = await this.#done.promise;
     this.#app.stop();
     this.#terminal.close();
+    // After the screen is back: a session still up is stopped cleanly (calls hung up, socket removed).
+    if (this.#hosted) {
+      console.error("ringo: stopping the session…");
+      await this.#stopSession(code === 0 ? "quit" : "signal");
+    }
     return code;
+  }
+
+  /**
+   * SIGTERM, SIGHUP or SIGINT (the terminal is already restored): quit,
+   * stopping the session cleanly; a second signal exits at once (the
+   * engine's exit handler still kills every baresip).
+   */
+  #signal(signal: Deno.Signal): void {
+    const code = signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143;
+    if (this.#signalled) Deno.exit(code);
+    this.#signalled = true;
+    this.quit(code);
   }
 
   /** Ends the TUI with `code`. */
@@ -142,17 +171,74 @@ export class PhoneTui {
       editAsToml: (n, draft) => this.#editDraft(n, draft),
       close: (saved) => {
         this.#app.pop(form);
-        const picker = this.#app.views.find((v) => v instanceof PickerView) as PickerView | undefined;
+        const picker = this.#app.views.find((v) => v instanceof PickerView) as
+          | PickerView
+          | undefined;
         if (picker) void picker.reload(saved).then(() => this.#app.redraw());
       },
     }, existing ? { name: existing.name, draft: existing.settings as ProfileDraft } : undefined);
     this.#app.push(form);
   }
 
-  /** Starts a profile: its session and call screen. */
+  /**
+   * Starts a profile: its session (with its control socket, so `ringo
+   * control` drives it too) and its call screen. A failure (wrong password,
+   * unreachable registrar…) is shown in the picker.
+   */
   async start(name: string): Promise<void> {
-    await this.store.load(name);
-    this.#app.toast.show(`${name}: the call screen needs the phone session (not merged yet)`, "error");
+    this.#app.toast.show(`Starting ${name}…`, "info");
+    this.#app.renderNow();
+    let hosted: HostedSession;
+    try {
+      hosted = await hostSession({
+        profile: name,
+        headless: false,
+        notify: this.options.notify ?? true,
+        env: this.env,
+        say: (line) => this.#app.toast.show(line.replace(/^ringo: /, ""), "info"),
+      });
+    } catch (error) {
+      this.#app.toast.show(describeError(error), "error");
+      if (!(this.#app.top instanceof PickerView)) await this.showPicker(name);
+      return;
+    }
+    this.#hosted = hosted;
+    const controller = new CallController({
+      app: this.#app,
+      session: hosted.session,
+      history: hosted.history,
+      contactsFile: this.options.paths.contacts,
+      env: this.env,
+      editProfile: () => this.openForm(name),
+      switchProfile: async () => {
+        await this.#stopSession("switched profile");
+        await this.showPicker(name);
+      },
+      quit: async () => {
+        await this.#stopSession("quit");
+        this.quit(0);
+      },
+    });
+    this.#controller = controller;
+    void hosted.session.stopped.then((reason) => {
+      if (this.#hosted !== hosted) return; // stopped by the TUI itself
+      this.#app.toast.show(`The session stopped: ${reason}`, "error");
+      void this.#stopSession(reason).then(() => this.showPicker(name));
+    });
+    this.#app.toast.show(`${name} is up as ${hosted.session.aor}`, "success");
+    this.#app.replace(controller.screen);
+  }
+
+  /** Stops the running session, if any (hangs up, de-registers, removes the socket). */
+  async #stopSession(reason: string): Promise<void> {
+    const hosted = this.#hosted;
+    this.#hosted = undefined;
+    this.#controller?.dispose();
+    this.#controller = undefined;
+    if (!hosted) return;
+    this.#app.toast.show("Stopping the session…", "info");
+    this.#app.renderNow();
+    await hosted.close(reason);
   }
 
   /** Opens `ringo.toml` in `$EDITOR`, then reloads it. */
@@ -188,7 +274,10 @@ export class PhoneTui {
     const entries: PickerEntry[] = [];
     for (const name of this.store.names()) {
       try {
-        const shown = publicProfile(await this.store.load(name)) as unknown as Record<string, unknown>;
+        const shown = publicProfile(await this.store.load(name)) as unknown as Record<
+          string,
+          unknown
+        >;
         entries.push({
           name,
           info: info.map((f) => shown[f]).filter((v) => v !== undefined && v !== "").join("  "),

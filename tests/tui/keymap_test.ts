@@ -1,5 +1,12 @@
 import { assertEquals } from "../assert.ts";
-import { bindingFor, displayKey, displayKeys, KEYMAP, keyTableLines, type Mode } from "../../tui/keymap.ts";
+import {
+  bindingFor,
+  displayKey,
+  displayKeys,
+  KEYMAP,
+  keyTableLines,
+  type Mode,
+} from "../../tui/keymap.ts";
 import { KeyDecoder, keyId } from "../../tui/term/keys.ts";
 import { TUI_DOC, withKeyTables } from "../../tui/keymap_doc.ts";
 
@@ -70,7 +77,10 @@ Deno.test("key table", async (t) => {
 
   await t.step("a key with two meanings picks the one whose condition holds", () => {
     const tab = new KeyDecoder().feed(new TextEncoder().encode("\t"))[0];
-    assertEquals(bindingFor("normal" as Mode, tab, (c) => c === "several" || c === "always")?.command, "next_call");
+    assertEquals(
+      bindingFor("normal" as Mode, tab, (c) => c === "several" || c === "always")?.command,
+      "next_call",
+    );
     assertEquals(bindingFor("normal" as Mode, tab, (c) => c === "always")?.command, "contacts");
   });
 
@@ -78,11 +88,17 @@ Deno.test("key table", async (t) => {
     assertEquals(displayKey("ctrl+r"), "Ctrl+R");
     assertEquals(displayKey("shift+tab"), "Shift+Tab");
     assertEquals(displayKeys(["b", "delete"]), "b / Del");
-    assertEquals(displayKeys(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"]), "0-9 * #");
+    assertEquals(
+      displayKeys(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"]),
+      "0-9 * #",
+    );
   });
 
-  await t.step("docs/phone/tui.md's key tables are the key table (run tui/keymap_doc.ts to update)", async () => {
-    const text = await Deno.readTextFile(TUI_DOC);
-    assertEquals(text, withKeyTables(text));
-  });
+  await t.step(
+    "docs/phone/tui.md's key tables are the key table (run tui/keymap_doc.ts to update)",
+    async () => {
+      const text = await Deno.readTextFile(TUI_DOC);
+      assertEquals(text, withKeyTables(text));
+    },
+  );
 });

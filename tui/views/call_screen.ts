@@ -140,7 +140,12 @@ export class CallScreenView implements View {
     let y = listTop;
     if (status.calls.length === 0) {
       screen.write(x + 2, y++, "No calls.", styles.subtle);
-      screen.write(x + 2, y++, "Press d to dial, f for contacts, c for the call history.", styles.subtle);
+      screen.write(
+        x + 2,
+        y++,
+        "Press d to dial, f for contacts, c for the call history.",
+        styles.subtle,
+      );
     }
     for (const call of status.calls) {
       if (y >= bottom) break;
@@ -151,7 +156,12 @@ export class CallScreenView implements View {
       }
     }
     if (status.transfer_pending && y < bottom) {
-      screen.write(x + 2, ++y, "Attended transfer waiting: x completes it, X aborts it", styles.transfer);
+      screen.write(
+        x + 2,
+        ++y,
+        "Attended transfer waiting: x completes it, X aborts it",
+        styles.transfer,
+      );
       y++;
     }
     if (status.last_call && y + 1 < bottom) {
@@ -171,10 +181,17 @@ export class CallScreenView implements View {
         style: styles.subtle,
       });
     }
-    drawHints(screen, x, area.y + area.height - 1, width, hintsFor(this.mode, (c) => holds(c, status)), {
-      key: styles.key,
-      label: styles.subtle,
-    });
+    drawHints(
+      screen,
+      x,
+      area.y + area.height - 1,
+      width,
+      hintsFor(this.mode, (c) => holds(c, status)),
+      {
+        key: styles.key,
+        label: styles.subtle,
+      },
+    );
   }
 
   async handleKey(key: Key, { app }: ViewContext): Promise<boolean> {
@@ -290,8 +307,9 @@ export function holds(condition: Condition, status: ScreenStatus): boolean {
       return calls.length > 1;
     case "transferPending":
       return status.transfer_pending === true;
-    case "noTransferPending":
-      return status.transfer_pending !== true;
+    case "transferable":
+      return status.transfer_pending !== true &&
+        calls.some((c) => c.state === "established" && !c.held);
   }
 }
 
@@ -304,28 +322,55 @@ function whyNot(condition: Condition): string {
     established: "no call is established",
     several: "there is only one call",
     transferPending: "no attended transfer is waiting",
-    noTransferPending: "an attended transfer is waiting (x completes, X aborts)",
+    transferable: "no call is talking, or an attended transfer is waiting (x completes, X aborts)",
   }[condition];
 }
 
-function drawStatusBar(screen: ScreenBuffer, area: Rect, status: ScreenStatus, styles: ThemeStyles): void {
+function drawStatusBar(
+  screen: ScreenBuffer,
+  area: Rect,
+  status: ScreenStatus,
+  styles: ThemeStyles,
+): void {
   const y = area.y;
-  let col = screen.write(area.x, y, ` ${status.profile} `, { ...styles.accent, bold: true, reverse: true });
+  let col = screen.write(area.x, y, ` ${status.profile} `, {
+    ...styles.accent,
+    bold: true,
+    reverse: true,
+  });
   col = screen.write(col, y, "  ");
   const reg = status.registration;
   const [mark, text, style] = reg.state === "registered"
     ? ["●", "Registered", styles.success]
     : reg.state === "failed"
-    ? ["✗", `Registration failed${reg.reason ? `: ${reg.reason}` : reg.status_code ? ` (${reg.status_code})` : ""}`, styles.danger]
+    ? [
+      "✗",
+      `Registration failed${
+        reg.reason ? `: ${reg.reason}` : reg.status_code ? ` (${reg.status_code})` : ""
+      }`,
+      styles.danger,
+    ]
     : reg.state === "registering"
     ? ["○", "Registering…", styles.attention]
     : ["○", "Not registered", styles.subtle];
   col = screen.write(col, y, `${mark} ${text}`, style, area.x + area.width);
   const calls = status.calls.length;
-  col = screen.write(col, y, `  ·  ${calls} call${calls === 1 ? "" : "s"}`, styles.subtle, area.x + area.width);
+  col = screen.write(
+    col,
+    y,
+    `  ·  ${calls} call${calls === 1 ? "" : "s"}`,
+    styles.subtle,
+    area.x + area.width,
+  );
   if (status.mwi?.waiting || (status.mwi?.new ?? 0) > 0) {
     col = screen.write(col, y, `  ·  `, styles.subtle);
-    col = screen.write(col, y, `✉ ${status.mwi?.new ?? "new"}`, styles.attention, area.x + area.width);
+    col = screen.write(
+      col,
+      y,
+      `✉ ${status.mwi?.new ?? "new"}`,
+      styles.attention,
+      area.x + area.width,
+    );
   }
   const aor = truncateText(status.aor, Math.max(0, area.x + area.width - col - 2));
   screen.write(area.x + area.width - textWidth(aor), y, aor, styles.subtle);
@@ -343,7 +388,9 @@ function drawCallRow(
   const name = call.contact ?? call.display_name ?? call.peer;
   const detail = name === call.peer ? "" : ` ${call.number}`;
   const [stateText, stateStyle] = call.state === "established"
-    ? call.held ? ["ON HOLD", styles.attention] : [formatDuration(call.duration_secs), styles.success]
+    ? call.held
+      ? ["ON HOLD", styles.attention]
+      : [formatDuration(call.duration_secs), styles.success]
     : call.direction === "incoming"
     ? ["RINGING", styles.attention]
     : call.state === "ringing"
@@ -351,7 +398,12 @@ function drawCallRow(
     : ["CALLING…", styles.subtle];
   const rowStyle = selected ? styles.attention : styles.text;
   let col = screen.write(x, y, selected ? "▸ " : "  ", styles.attention);
-  col = screen.write(col, y, `${arrow(call.direction)} `, call.direction === "incoming" ? styles.accent : styles.text);
+  col = screen.write(
+    col,
+    y,
+    `${arrow(call.direction)} `,
+    call.direction === "incoming" ? styles.accent : styles.text,
+  );
   const nameWidth = Math.max(10, width - 30);
   col = screen.write(col, y, padText(name + detail, nameWidth), { ...rowStyle, bold: selected });
   col = screen.write(col + 1, y, stateText, { ...stateStyle, bold: true }, x + width);

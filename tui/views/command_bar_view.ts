@@ -43,7 +43,9 @@ export class CommandBarView implements View {
       const command = findCommand(word, table);
       screen.fill({ x, y, width, height: 1 });
       screen.write(x + 2, y, padText(command ? usage(command) : word, 34), styles.accent);
-      if (command) screen.write(x + 37, y, truncateText(command.description, width - 37), styles.subtle);
+      if (command) {
+        screen.write(x + 37, y, truncateText(command.description, width - 37), styles.subtle);
+      }
     });
     screen.fill({ x: area.x, y: barY, width: area.width, height: 2 });
     const start = screen.write(x, barY, ":", { ...styles.accent, bold: true });
@@ -51,7 +53,10 @@ export class CommandBarView implements View {
     if (this.bar.error) {
       screen.write(x, barY + 1, truncateText(this.bar.error, width), styles.danger);
     } else {
-      drawHints(screen, x, barY + 1, width, hintsFor("command"), { key: styles.key, label: styles.subtle });
+      drawHints(screen, x, barY + 1, width, hintsFor("command"), {
+        key: styles.key,
+        label: styles.subtle,
+      });
     }
   }
 

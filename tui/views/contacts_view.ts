@@ -82,18 +82,43 @@ export class ContactsView implements View {
     }
     const rows = this.#rows();
     if (rows.length === 0) {
-      screen.write(rect.x, top, this.#contacts.length ? "No contact matches." : "No contacts yet: a adds one, E opens contacts.toml.", styles.subtle);
+      screen.write(
+        rect.x,
+        top,
+        this.#contacts.length
+          ? "No contact matches."
+          : "No contacts yet: a adds one, E opens contacts.toml.",
+        styles.subtle,
+      );
       return;
     }
     const nameWidth = Math.min(30, Math.floor(rect.width / 2));
-    drawList(screen, { ...rect, y: top, height: rect.height - (top - rect.y) }, this.#list, rows.length, (i, y, selected) => {
-      const row = rows[i];
-      const style = selected ? styles.selected : styles.text;
-      screen.fill({ x: rect.x, y, width: rect.width - 1, height: 1 }, " ", selected ? styles.selected : styles.text);
-      const first = i === 0 || rows[i - 1].contact !== row.contact;
-      screen.write(rect.x, y, padText(first ? row.name : "", nameWidth), { ...style, bold: true });
-      screen.write(rect.x + nameWidth + 1, y, truncateText(row.number, rect.width - nameWidth - 2), selected ? style : styles.accent);
-    });
+    drawList(
+      screen,
+      { ...rect, y: top, height: rect.height - (top - rect.y) },
+      this.#list,
+      rows.length,
+      (i, y, selected) => {
+        const row = rows[i];
+        const style = selected ? styles.selected : styles.text;
+        screen.fill(
+          { x: rect.x, y, width: rect.width - 1, height: 1 },
+          " ",
+          selected ? styles.selected : styles.text,
+        );
+        const first = i === 0 || rows[i - 1].contact !== row.contact;
+        screen.write(rect.x, y, padText(first ? row.name : "", nameWidth), {
+          ...style,
+          bold: true,
+        });
+        screen.write(
+          rect.x + nameWidth + 1,
+          y,
+          truncateText(row.number, rect.width - nameWidth - 2),
+          selected ? style : styles.accent,
+        );
+      },
+    );
   }
 
   async handleKey(key: Key, { app }: ViewContext): Promise<boolean> {
@@ -102,8 +127,9 @@ export class ContactsView implements View {
       else if (key.name === "escape") {
         this.#searching = false;
         this.#search.set("");
-      } else if (key.name === "up" || key.name === "down") this.#list.move(key.name === "up" ? -1 : 1, this.#rows().length);
-      else if (this.#search.handleKey(key)) this.#list.top();
+      } else if (key.name === "up" || key.name === "down") {
+        this.#list.move(key.name === "up" ? -1 : 1, this.#rows().length);
+      } else if (this.#search.handleKey(key)) this.#list.top();
       return true;
     }
     const rows = this.#rows();
@@ -132,8 +158,10 @@ export class ContactsView implements View {
         if (row) {
           const index = row.contact;
           app.push(
-            new ContactForm(this.#contacts[index], (c) =>
-              this.#store(this.#contacts.map((old, i) => (i === index ? c : old)), c.name)),
+            new ContactForm(
+              this.#contacts[index],
+              (c) => this.#store(this.#contacts.map((old, i) => (i === index ? c : old)), c.name),
+            ),
           );
         }
         break;
@@ -169,7 +197,9 @@ export class ContactsView implements View {
   }
 
   #rows(): Row[] {
-    const rows = this.#contacts.flatMap((c, contact) => c.numbers.map((number) => ({ contact, name: c.name, number })));
+    const rows = this.#contacts.flatMap((c, contact) =>
+      c.numbers.map((number) => ({ contact, name: c.name, number }))
+    );
     return fuzzyFilter(rows, this.#search.value, (r) => `${r.name} ${r.number}`).map((m) => m.item);
   }
 }
@@ -194,19 +224,48 @@ class ContactForm implements View {
 
   draw(screen: ScreenBuffer, area: Rect, { styles }: ViewContext): void {
     const box = centered(area, Math.min(area.width - 4, 64), 9);
-    const inner = drawBox(screen, box, { title: this.#editing ? "Edit contact" : "New contact", border: styles.accent });
+    const inner = drawBox(screen, box, {
+      title: this.#editing ? "Edit contact" : "New contact",
+      border: styles.accent,
+    });
     const field = (y: number, label: string, input: TextInput, index: number) => {
-      screen.write(inner.x + 1, y, label.padEnd(9), this.#focus === index ? styles.attention : styles.subtle);
-      input.draw(screen, inner.x + 10, y, inner.width - 11, this.#focus === index ? styles.attention : styles.text, this.#focus === index);
+      screen.write(
+        inner.x + 1,
+        y,
+        label.padEnd(9),
+        this.#focus === index ? styles.attention : styles.subtle,
+      );
+      input.draw(
+        screen,
+        inner.x + 10,
+        y,
+        inner.width - 11,
+        this.#focus === index ? styles.attention : styles.text,
+        this.#focus === index,
+      );
     };
     field(inner.y, "Name", this.#name, 0);
     field(inner.y + 1, "Numbers", this.#numbers, 1);
     screen.write(inner.x + 10, inner.y + 2, "several: separate with commas", styles.subtle);
-    if (this.#error) screen.write(inner.x + 1, inner.y + 4, truncateText(this.#error, inner.width - 2), styles.danger);
-    drawHints(screen, inner.x + 1, inner.y + inner.height - 1, inner.width - 2, hintsFor("contact_form"), {
-      key: styles.key,
-      label: styles.subtle,
-    });
+    if (this.#error) {
+      screen.write(
+        inner.x + 1,
+        inner.y + 4,
+        truncateText(this.#error, inner.width - 2),
+        styles.danger,
+      );
+    }
+    drawHints(
+      screen,
+      inner.x + 1,
+      inner.y + inner.height - 1,
+      inner.width - 2,
+      hintsFor("contact_form"),
+      {
+        key: styles.key,
+        label: styles.subtle,
+      },
+    );
   }
 
   async handleKey(key: Key, { app }: ViewContext): Promise<boolean> {

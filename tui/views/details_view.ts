@@ -35,7 +35,12 @@ export class DetailsView implements View {
     const labelWidth = Math.min(22, Math.max(...rows.map(([l]) => l.length)) + 2);
     rows.slice(0, rect.height).forEach(([label, value], i) => {
       screen.write(rect.x, rect.y + i, padText(label, labelWidth), context.styles.subtle);
-      screen.write(rect.x + labelWidth, rect.y + i, truncateText(value, rect.width - labelWidth), context.styles.text);
+      screen.write(
+        rect.x + labelWidth,
+        rect.y + i,
+        truncateText(value, rect.width - labelWidth),
+        context.styles.text,
+      );
     });
   }
 

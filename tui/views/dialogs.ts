@@ -80,7 +80,12 @@ export class PromptDialog implements View {
     const inner = drawBox(screen, box, { title: this.title, border: styles.accent });
     this.input.draw(screen, inner.x + 1, inner.y, inner.width - 2, styles.attention, true);
     if (this.#error) {
-      screen.write(inner.x + 1, inner.y + 1, truncateText(this.#error, inner.width - 2), styles.danger);
+      screen.write(
+        inner.x + 1,
+        inner.y + 1,
+        truncateText(this.#error, inner.width - 2),
+        styles.danger,
+      );
     }
     drawHints(screen, inner.x + 1, inner.y + 3, inner.width - 2, [
       { key: "Enter", label: "ok" },

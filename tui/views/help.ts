@@ -43,7 +43,8 @@ export class HelpView implements View {
     const binding = bindingFor("help", key);
     if (binding?.command === "close") app.pop(this);
     else if (binding?.command === "scroll") {
-      const step = { up: -1, down: 1, pageup: -this.#height, pagedown: this.#height }[key.name] ?? 0;
+      const step = { up: -1, down: 1, pageup: -this.#height, pagedown: this.#height }[key.name] ??
+        0;
       this.#scroll = Math.max(0, this.#scroll + step);
     }
     return true;

@@ -65,7 +65,11 @@ export class HistoryView implements View {
   #search = new TextInput();
   #searching = false;
 
-  constructor(history: CallHistory, redial: (peer: string) => void, switchTo: (kind: LogKind) => void) {
+  constructor(
+    history: CallHistory,
+    redial: (peer: string) => void,
+    switchTo: (kind: LogKind) => void,
+  ) {
     this.#history = history;
     this.#redial = redial;
     this.#switchTo = switchTo;
@@ -81,7 +85,13 @@ export class HistoryView implements View {
     const hints = this.#searching
       ? [{ key: "Enter", label: "done" }, { key: "Esc", label: "clear" }]
       : hintsFor("history");
-    const rect = drawOverlay(screen, area, `Call history (${this.#entries.length})`, hints, context);
+    const rect = drawOverlay(
+      screen,
+      area,
+      `Call history (${this.#entries.length})`,
+      hints,
+      context,
+    );
     let top = rect.y;
     if (this.#searching || this.#search.value) {
       const label = screen.write(rect.x, top, "Search ", styles.subtle);
@@ -90,21 +100,46 @@ export class HistoryView implements View {
     }
     const rows = this.#rows();
     if (rows.length === 0) {
-      screen.write(rect.x, top, this.#entries.length ? "No call matches." : "No calls yet.", styles.subtle);
+      screen.write(
+        rect.x,
+        top,
+        this.#entries.length ? "No call matches." : "No calls yet.",
+        styles.subtle,
+      );
       return;
     }
     const list = { ...rect, y: top, height: rect.height - (top - rect.y) };
     drawList(screen, list, this.#list, rows.length, (i, y, selected) => {
       const e = rows[i];
-      const missed = e.outcome === "missed" || e.outcome === "no_answer" || e.outcome === "failed" ||
+      const missed = e.outcome === "missed" || e.outcome === "no_answer" ||
+        e.outcome === "failed" ||
         e.outcome === "busy" || e.outcome === "rejected";
       const base = selected ? styles.selected : styles.text;
-      screen.fill({ x: list.x, y, width: list.width - 1, height: 1 }, " ", selected ? styles.selected : styles.text);
-      let col = screen.write(list.x, y, `${formatTime(e.startedAt)}  ${arrow(e.direction)} `, selected ? base : styles.subtle);
+      screen.fill(
+        { x: list.x, y, width: list.width - 1, height: 1 },
+        " ",
+        selected ? styles.selected : styles.text,
+      );
+      let col = screen.write(
+        list.x,
+        y,
+        `${formatTime(e.startedAt)}  ${arrow(e.direction)} `,
+        selected ? base : styles.subtle,
+      );
       const who = e.contact ?? e.displayName ?? e.peer;
-      col = screen.write(col, y, padText(who, Math.max(10, list.width - col + list.x - 24)), { ...base, bold: selected });
-      const how = e.outcome === "answered" ? formatDuration(e.durationSecs) : e.outcome.replace("_", " ");
-      screen.write(col + 1, y, truncateText(how, 20), selected ? base : missed ? styles.danger : styles.success);
+      col = screen.write(col, y, padText(who, Math.max(10, list.width - col + list.x - 24)), {
+        ...base,
+        bold: selected,
+      });
+      const how = e.outcome === "answered"
+        ? formatDuration(e.durationSecs)
+        : e.outcome.replace("_", " ");
+      screen.write(
+        col + 1,
+        y,
+        truncateText(how, 20),
+        selected ? base : missed ? styles.danger : styles.success,
+      );
     });
   }
 
@@ -114,8 +149,9 @@ export class HistoryView implements View {
       else if (key.name === "escape") {
         this.#searching = false;
         this.#search.set("");
-      } else if (key.name === "up" || key.name === "down") this.#list.move(key.name === "up" ? -1 : 1, this.#rows().length);
-      else if (this.#search.handleKey(key)) this.#list.top();
+      } else if (key.name === "up" || key.name === "down") {
+        this.#list.move(key.name === "up" ? -1 : 1, this.#rows().length);
+      } else if (this.#search.handleKey(key)) this.#list.top();
       return true;
     }
     const rows = this.#rows();
@@ -150,11 +186,14 @@ export class HistoryView implements View {
       case "clear":
         if (this.#entries.length) {
           app.push(
-            new ConfirmDialog(`Delete all ${this.#entries.length} calls of this profile's history?`, async () => {
-              await this.#history.clear();
-              await this.reload();
-              app.toast.show("History cleared", "success");
-            }),
+            new ConfirmDialog(
+              `Delete all ${this.#entries.length} calls of this profile's history?`,
+              async () => {
+                await this.#history.clear();
+                await this.reload();
+                app.toast.show("History cleared", "success");
+              },
+            ),
           );
         }
         break;
@@ -199,5 +238,7 @@ export function historyDetails(e: HistoryEntry): [string, string][] {
 function formatTime(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${
+    pad(d.getMinutes())
+  }`;
 }

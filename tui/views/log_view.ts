@@ -57,7 +57,13 @@ export class LogView implements View {
     const hints = this.#filtering
       ? [{ key: "Enter", label: "apply" }, { key: "Esc", label: "clear filter" }]
       : hintsFor("log");
-    const rect = drawOverlay(screen, area, `${this.#source.title} · ${flags.join(" · ")}`, hints, context);
+    const rect = drawOverlay(
+      screen,
+      area,
+      `${this.#source.title} · ${flags.join(" · ")}`,
+      hints,
+      context,
+    );
     const bodyTop = this.#filtering || this.#filter.value ? rect.y + 1 : rect.y;
     if (bodyTop > rect.y) {
       const label = screen.write(rect.x, rect.y, "Filter ", styles.subtle);
@@ -69,7 +75,12 @@ export class LogView implements View {
     if (this.#follow) this.#top = Math.max(0, rows.length - height);
     this.#top = Math.max(0, Math.min(this.#top, Math.max(0, rows.length - height)));
     if (rows.length === 0) {
-      screen.write(rect.x, bodyTop, this.#filter.value ? "No line matches the filter." : "Nothing logged yet.", styles.subtle);
+      screen.write(
+        rect.x,
+        bodyTop,
+        this.#filter.value ? "No line matches the filter." : "Nothing logged yet.",
+        styles.subtle,
+      );
     }
     rows.slice(this.#top, this.#top + height).forEach((row, i) =>
       screen.write(rect.x, bodyTop + i, row, styles.subtle, rect.x + rect.width)
@@ -91,7 +102,8 @@ export class LogView implements View {
         app.pop(this);
         break;
       case "scroll": {
-        const step = { up: -1, down: 1, pageup: -this.#height, pagedown: this.#height }[key.name] ?? 0;
+        const step = { up: -1, down: 1, pageup: -this.#height, pagedown: this.#height }[key.name] ??
+          0;
         this.#top = Math.max(0, this.#top + step);
         this.#follow = false;
         break;
@@ -110,7 +122,9 @@ export class LogView implements View {
         this.#wrap = !this.#wrap;
         break;
       case "switch_view":
-        this.#switchTo(({ e: "events", l: "log", c: "history" } as const)[key.name as "e" | "l" | "c"]);
+        this.#switchTo(
+          ({ e: "events", l: "log", c: "history" } as const)[key.name as "e" | "l" | "c"],
+        );
         break;
     }
     return true;

@@ -26,7 +26,11 @@ export function drawOverlay(
     size.width ?? Math.max(40, area.width - 8),
     size.height ?? Math.max(8, area.height - 4),
   );
-  const inner = drawBox(screen, box, { title, border: styles.accent, title_style: styles.accentBold });
+  const inner = drawBox(screen, box, {
+    title,
+    border: styles.accent,
+    title_style: styles.accentBold,
+  });
   const content = { x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height - 1 };
   drawHints(screen, content.x, inner.y + inner.height - 1, content.width, hints, {
     key: styles.key,

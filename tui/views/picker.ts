@@ -91,10 +91,18 @@ export class PickerView implements View {
 
     const searchY = area.y + 5;
     const label = screen.write(x, searchY, "Search ", styles.subtle);
-    this.search.draw(screen, label, searchY, area.x + area.width - 2 - label, styles.attention, true, {
-      text: "type to filter",
-      style: styles.subtle,
-    });
+    this.search.draw(
+      screen,
+      label,
+      searchY,
+      area.x + area.width - 2 - label,
+      styles.attention,
+      true,
+      {
+        text: "type to filter",
+        style: styles.subtle,
+      },
+    );
 
     const visible = this.#visible();
     const listRect = { x, y: searchY + 2, width, height: Math.max(1, area.height - searchY - 5) };

@@ -51,7 +51,13 @@ type FieldState =
 /** One line of the form's body; `stop` is the focus stop it shows. */
 interface FormLine {
   stop?: number;
-  draw: (screen: ScreenBuffer, x: number, y: number, width: number, styles: ViewContext["styles"]) => void;
+  draw: (
+    screen: ScreenBuffer,
+    x: number,
+    y: number,
+    width: number,
+    styles: ViewContext["styles"],
+  ) => void;
 }
 
 /** A place the focus can be: a field, or a row (and column) of a list field. */
@@ -134,7 +140,12 @@ export class ProfileFormView implements View {
 
     const stop = this.#stops()[this.#focus];
     if (stop) {
-      screen.write(x, area.y + area.height - 3, truncateText(stop.field.description, width), styles.subtle);
+      screen.write(
+        x,
+        area.y + area.height - 3,
+        truncateText(stop.field.description, width),
+        styles.subtle,
+      );
     }
     app.toast.draw(screen, x, area.y + area.height - 2, width, {
       info: styles.subtle,
@@ -155,7 +166,10 @@ export class ProfileFormView implements View {
     // Typing goes to the focused input first (Space included), except the form's own keys.
     const input = stop && state ? this.#inputOf(stop, state) : undefined;
     const formKeys = ["next", "previous", "next_tab", "previous_tab", "save", "editor", "cancel"];
-    if (input && !(binding && formKeys.includes(binding.command)) && !(key.ctrl && ["a", "d"].includes(key.name))) {
+    if (
+      input && !(binding && formKeys.includes(binding.command)) &&
+      !(key.ctrl && ["a", "d"].includes(key.name))
+    ) {
       if (input.handleKey(key)) {
         this.#changed();
         return true;
@@ -192,7 +206,9 @@ export class ProfileFormView implements View {
         if (stop && state?.kind === "pairs") {
           const at = stop.row === undefined ? state.rows.length : stop.row + 1;
           state.rows.splice(at, 0, [new TextInput(), new TextInput()]);
-          this.#focus = this.#stops().findIndex((s) => s.field === stop.field && s.row === at && s.col === 0);
+          this.#focus = this.#stops().findIndex((s) =>
+            s.field === stop.field && s.row === at && s.col === 0
+          );
           this.#changed();
         }
         return true;
@@ -215,7 +231,9 @@ export class ProfileFormView implements View {
       }
       case "cancel":
         if (this.dirty) {
-          app.push(new ConfirmDialog("Discard the unsaved changes?", () => this.#actions.close(undefined)));
+          app.push(
+            new ConfirmDialog("Discard the unsaved changes?", () => this.#actions.close(undefined)),
+          );
         } else this.#actions.close(undefined);
         return true;
     }
@@ -254,13 +272,20 @@ export class ProfileFormView implements View {
       case "select":
         return { kind: "select", index: Math.max(0, field.options!.indexOf(String(value ?? ""))) };
       case "toggle":
-        return { kind: "toggle", on: value === undefined ? field.defaultOn! : value === true, set: value !== undefined };
+        return {
+          kind: "toggle",
+          on: value === undefined ? field.defaultOn! : value === true,
+          set: value !== undefined,
+        };
       case "codecs": {
         const chosen = Array.isArray(value) ? value.map(String) : [];
         const rest = this.#actions.codecs.filter((c) => !chosen.some((x) => sameCodec(x, c)));
         return {
           kind: "codecs",
-          items: [...chosen.map((name) => ({ name, on: true })), ...rest.map((name) => ({ name, on: false }))],
+          items: [
+            ...chosen.map((name) => ({ name, on: true })),
+            ...rest.map((name) => ({ name, on: false })),
+          ],
         };
       }
       case "pairs":
@@ -318,7 +343,9 @@ export class ProfileFormView implements View {
 
   #inputOf(stop: Stop, state: FieldState): TextInput | undefined {
     if (state.kind === "input") return state.input;
-    if (state.kind === "pairs" && stop.row !== undefined) return state.rows[stop.row]?.[stop.col ?? 0];
+    if (state.kind === "pairs" && stop.row !== undefined) {
+      return state.rows[stop.row]?.[stop.col ?? 0];
+    }
     return undefined;
   }
 
@@ -372,14 +399,21 @@ export class ProfileFormView implements View {
               const shown = field.options!.map((o) => (o === "" ? "default" : o));
               let col = vx;
               shown.forEach((o, i) => {
-                col = s.write(col, y, i === state.index ? `[${o}]` : ` ${o} `, i === state.index ? (focusedHere ? st.selected : st.accent) : st.subtle) + 1;
+                col = s.write(
+                  col,
+                  y,
+                  i === state.index ? `[${o}]` : ` ${o} `,
+                  i === state.index ? (focusedHere ? st.selected : st.accent) : st.subtle,
+                ) + 1;
               });
             } else {
               const text = state.on ? "[on] " : "[off]";
               s.write(vx, y, text, focusedHere ? st.selected : state.on ? st.success : st.subtle);
               if (!state.set) s.write(vx + 6, y, "(default)", st.subtle);
             }
-            if (error) s.write(vx + vw + 2, y, truncateText(`✗ ${error}`, w - LABEL - vw - 2), st.danger);
+            if (error) {
+              s.write(vx + vw + 2, y, truncateText(`✗ ${error}`, w - LABEL - vw - 2), st.danger);
+            }
           },
         });
         continue;
@@ -390,7 +424,9 @@ export class ProfileFormView implements View {
         draw: (s, x, y, w, st) => {
           labelLine(s, x, y, st);
           const hint = state.kind === "codecs"
-            ? (this.#actions.codecs.length ? "Space on/off · Alt+↑/↓ order" : "no codec modules found")
+            ? (this.#actions.codecs.length
+              ? "Space on/off · Alt+↑/↓ order"
+              : "no codec modules found")
             : state.rows.length === 0
             ? "none · Ctrl+A adds a row"
             : `${field.columns![0]} / ${field.columns![1]} · Ctrl+A add · Ctrl+D delete`;
@@ -406,7 +442,12 @@ export class ProfileFormView implements View {
             draw: (s, x, y, _w, st) => {
               const focusedHere = this.#focus === stop;
               const text = `${item.on ? "[x]" : "[ ]"} ${item.name}`;
-              s.write(x + LABEL, y, text, focusedHere ? st.selected : item.on ? st.success : st.subtle);
+              s.write(
+                x + LABEL,
+                y,
+                text,
+                focusedHere ? st.selected : item.on ? st.success : st.subtle,
+              );
             },
           });
         });
@@ -420,7 +461,10 @@ export class ProfileFormView implements View {
               cells.forEach((cell, col) => {
                 const here = this.#focus === indexOf(field, row, col as 0 | 1);
                 const cx = x + LABEL + col * (cw + 3);
-                cell.draw(s, cx, y, cw, here ? st.attention : st.text, here, { text: field.columns![col], style: st.subtle });
+                cell.draw(s, cx, y, cw, here ? st.attention : st.text, here, {
+                  text: field.columns![col],
+                  style: st.subtle,
+                });
               });
               s.write(x + LABEL + cw, y, " = ", st.subtle);
             },

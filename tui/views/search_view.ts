@@ -53,11 +53,21 @@ export class SearchView implements View {
     const matches = this.matches();
     const list = { ...rect, y: rect.y + 2, height: rect.height - 2 };
     if (matches.length === 0) {
-      screen.write(list.x, list.y, this.#entries.length ? "Nothing matches." : "The dial history is empty.", styles.subtle);
+      screen.write(
+        list.x,
+        list.y,
+        this.#entries.length ? "Nothing matches." : "The dial history is empty.",
+        styles.subtle,
+      );
       return;
     }
     drawList(screen, list, this.#list, matches.length, (i, y, selected) => {
-      screen.write(list.x, y, truncateText(`${selected ? "▸ " : "  "}${matches[i]}`, list.width - 1), selected ? styles.selected : styles.text);
+      screen.write(
+        list.x,
+        y,
+        truncateText(`${selected ? "▸ " : "  "}${matches[i]}`, list.width - 1),
+        selected ? styles.selected : styles.text,
+      );
     });
   }
 

@@ -61,45 +61,66 @@ const BASE: ScreenStatus = {
 };
 
 Deno.test("call screen", async (t) => {
-  await t.step("the status bar shows the profile, registration, calls, MWI and the AOR", async () => {
-    const view = screenOn(host({ ...BASE, mwi: { waiting: true, new: 3 } }, []));
-    const screen = await harness(view).text();
-    assertMatch(screen.split("\n")[0], / work +● Registered +· +0 calls +· +✉ 3 +sip:alice@pbx\.example\.com/);
-    assertMatch(screen, /No calls\./);
-  });
+  await t.step(
+    "the status bar shows the profile, registration, calls, MWI and the AOR",
+    async () => {
+      const view = screenOn(host({ ...BASE, mwi: { waiting: true, new: 3 } }, []));
+      const screen = await harness(view).text();
+      assertMatch(
+        screen.split("\n")[0],
+        / work +● Registered +· +0 calls +· +✉ 3 +sip:alice@pbx\.example\.com/,
+      );
+      assertMatch(screen, /No calls\./);
+    },
+  );
 
   await t.step("a failed registration shows its reason", async () => {
     const view = screenOn(host({
       ...BASE,
       registration: { state: "failed", status_code: 403, reason: "403 Forbidden" },
     }, []));
-    assertMatch((await harness(view).text()).split("\n")[0], /✗ Registration failed: 403 Forbidden/);
+    assertMatch(
+      (await harness(view).text()).split("\n")[0],
+      /✗ Registration failed: 403 Forbidden/,
+    );
   });
 
-  await t.step("calls show direction, name by contact > display name > URI, and their state", async () => {
-    const status = {
-      ...BASE,
-      calls: [
-        call({ index: 1, contact: "Bob", number: "4711", held: true, duration_secs: 90 }),
-        call({ index: 2, direction: "incoming", state: "ringing", display_name: "Carol" }),
-        call({ index: 3, state: "ringing" }),
-        call({ index: 4, duration_secs: 3725, quality: { mos: 4.41, jitter_ms: 1.25, packet_loss_percent: 0, rtt_ms: 12 }, codec: "PCMU/8000" }),
-      ],
-    };
-    const screen = await harness(screenOn(host(status, []))).text();
-    assertMatch(screen, /→ Bob 4711 +ON HOLD/);
-    assertMatch(screen, /← Carol 2 +RINGING/);
-    assertMatch(screen, /→ sip:3@pbx +RINGING/);
-    assertMatch(screen, /▸ → sip:4@pbx +1:02:05/);
-    assertMatch(screen, /MOS 4\.4 · jitter 1\.3 ms · loss 0\.0 % · RTT 12 ms · PCMU\/8000/);
-  });
+  await t.step(
+    "calls show direction, name by contact > display name > URI, and their state",
+    async () => {
+      const status = {
+        ...BASE,
+        calls: [
+          call({ index: 1, contact: "Bob", number: "4711", held: true, duration_secs: 90 }),
+          call({ index: 2, direction: "incoming", state: "ringing", display_name: "Carol" }),
+          call({ index: 3, state: "ringing" }),
+          call({
+            index: 4,
+            duration_secs: 3725,
+            quality: { mos: 4.41, jitter_ms: 1.25, packet_loss_percent: 0, rtt_ms: 12 },
+            codec: "PCMU/8000",
+          }),
+        ],
+      };
+      const screen = await harness(screenOn(host(status, []))).text();
+      assertMatch(screen, /→ Bob 4711 +ON HOLD/);
+      assertMatch(screen, /← Carol 2 +RINGING/);
+      assertMatch(screen, /→ sip:3@pbx +RINGING/);
+      assertMatch(screen, /▸ → sip:4@pbx +1:02:05/);
+      assertMatch(screen, /MOS 4\.4 · jitter 1\.3 ms · loss 0\.0 % · RTT 12 ms · PCMU\/8000/);
+    },
+  );
 
   await t.step("the hint bar shows only the keys valid now", async () => {
     const idle = await harness(screenOn(host(BASE, []))).text();
     const hints = (s: string) => s.split("\n").at(-1)!;
     assertMatch(hints(idle), /d dial/);
     assertEquals(/hang up|accept|hold/.test(hints(idle)), false);
-    const ringing = await harness(screenOn(host({ ...BASE, calls: [call({ index: 1, direction: "incoming", state: "ringing" })] }, []))).text();
+    const ringing = await harness(
+      screenOn(
+        host({ ...BASE, calls: [call({ index: 1, direction: "incoming", state: "ringing" })] }, []),
+      ),
+    ).text();
     assertMatch(hints(ringing), /a accept/);
     assertMatch(hints(ringing), /b hang up/);
   });
@@ -123,34 +144,40 @@ Deno.test("call screen", async (t) => {
     assertMatch(await h.text(), /Accept the incoming call: no call is ringing/);
   });
 
-  await t.step("d opens the dial line; ↑/↓ walk the history and keep the draft; Enter dials", async () => {
-    const runs: string[] = [];
-    const view = screenOn(host(BASE, runs));
-    const h = harness(view);
-    await h.press("d");
-    await h.press("08");
-    assertMatch(await h.text(), /Dial: 08/);
-    await h.press("\x1b[A");
-    assertEquals(view.line?.input.value, "4711");
-    await h.press("\x1b[A");
-    assertEquals(view.line?.input.value, "sip:bob@pbx");
-    await h.press("\x1b[B\x1b[B");
-    assertEquals(view.line?.input.value, "08");
-    await h.press("15\r");
-    assertEquals(runs, ["dial 0815"]);
-    assertEquals(view.mode, "normal");
-  });
+  await t.step(
+    "d opens the dial line; ↑/↓ walk the history and keep the draft; Enter dials",
+    async () => {
+      const runs: string[] = [];
+      const view = screenOn(host(BASE, runs));
+      const h = harness(view);
+      await h.press("d");
+      await h.press("08");
+      assertMatch(await h.text(), /Dial: 08/);
+      await h.press("\x1b[A");
+      assertEquals(view.line?.input.value, "4711");
+      await h.press("\x1b[A");
+      assertEquals(view.line?.input.value, "sip:bob@pbx");
+      await h.press("\x1b[B\x1b[B");
+      assertEquals(view.line?.input.value, "08");
+      await h.press("15\r");
+      assertEquals(runs, ["dial 0815"]);
+      assertEquals(view.mode, "normal");
+    },
+  );
 
-  await t.step("Backspace on an empty line closes it; Tab fills it from contacts, Ctrl+R from the search", async () => {
-    const view = screenOn(host(BASE, []));
-    const h = harness(view);
-    await h.press("d\t");
-    assertEquals(view.line?.input.value, "from-contacts");
-    await h.press("\x12");
-    assertEquals(view.line?.input.value, "from-search");
-    await h.press("\x15\x7f");
-    assertEquals(view.mode, "normal");
-  });
+  await t.step(
+    "Backspace on an empty line closes it; Tab fills it from contacts, Ctrl+R from the search",
+    async () => {
+      const view = screenOn(host(BASE, []));
+      const h = harness(view);
+      await h.press("d\t");
+      assertEquals(view.line?.input.value, "from-contacts");
+      await h.press("\x12");
+      assertEquals(view.line?.input.value, "from-search");
+      await h.press("\x15\x7f");
+      assertEquals(view.mode, "normal");
+    },
+  );
 
   await t.step("t and T open the transfer lines, which run transfer and atransfer", async () => {
     const runs: string[] = [];
@@ -167,7 +194,11 @@ Deno.test("call screen", async (t) => {
 
   await t.step("a pending attended transfer offers x to complete and X to abort", async () => {
     const runs: string[] = [];
-    const status = { ...BASE, transfer_pending: true, calls: [call({ index: 1, held: true }), call({ index: 2 })] };
+    const status = {
+      ...BASE,
+      transfer_pending: true,
+      calls: [call({ index: 1, held: true }), call({ index: 2 })],
+    };
     const h = harness(screenOn(host(status, runs)));
     const screen = await h.text();
     assertMatch(screen, /x complete transfer/);
@@ -176,18 +207,21 @@ Deno.test("call screen", async (t) => {
     assertEquals(runs, ["atransfer complete", "atransfer abort"]);
   });
 
-  await t.step("Tab switches between several calls (resuming a held one), else opens contacts", async () => {
-    const runs: string[] = [];
-    const two = { ...BASE, calls: [call({ index: 1, held: true }), call({ index: 2 })] };
-    const h = harness(screenOn(host(two, runs)));
-    assertMatch(await h.text(), /▸ → sip:2@pbx/);
-    await h.press("\t");
-    assertMatch(await h.text(), /▸ → sip:1@pbx/);
-    assertEquals(runs, ["(select 1)"]);
-    const one = harness(screenOn(host({ ...BASE, calls: [call({ index: 1 })] }, runs)));
-    await one.press("\t");
-    assertEquals(runs.at(-1), "contacts");
-  });
+  await t.step(
+    "Tab switches between several calls (resuming a held one), else opens contacts",
+    async () => {
+      const runs: string[] = [];
+      const two = { ...BASE, calls: [call({ index: 1, held: true }), call({ index: 2 })] };
+      const h = harness(screenOn(host(two, runs)));
+      assertMatch(await h.text(), /▸ → sip:2@pbx/);
+      await h.press("\t");
+      assertMatch(await h.text(), /▸ → sip:1@pbx/);
+      assertEquals(runs, ["(select 1)"]);
+      const one = harness(screenOn(host({ ...BASE, calls: [call({ index: 1 })] }, runs)));
+      await one.press("\t");
+      assertEquals(runs.at(-1), "contacts");
+    },
+  );
 
   await t.step("q, Ctrl+C, ? and : run quit, quit now, help and open the bar", async () => {
     const runs: string[] = [];
@@ -197,6 +231,10 @@ Deno.test("call screen", async (t) => {
   });
 
   await t.step("durations read mm:ss, and h:mm:ss from an hour on", () => {
-    assertEquals([formatDuration(0), formatDuration(83), formatDuration(3723)], ["00:00", "01:23", "1:02:03"]);
+    assertEquals([formatDuration(0), formatDuration(83), formatDuration(3723)], [
+      "00:00",
+      "01:23",
+      "1:02:03",
+    ]);
   });
 });

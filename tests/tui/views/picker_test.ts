@@ -36,16 +36,19 @@ const ENTRIES = (): PickerEntry[] => [
 ];
 
 Deno.test("profile picker", async (t) => {
-  await t.step("shows the logo, the version, the profiles with their info, and a count", async () => {
-    const picker = new PickerView(actions(ENTRIES(), []));
-    await picker.reload();
-    const h = harness(picker);
-    const screen = await h.text();
-    assertMatch(screen, /┬─┐┬┌┐┌┌─┐┌─┐/);
-    assertMatch(screen, /v9\.9\.9/);
-    assertMatch(screen, /▸ home\s+sip:bob@home\.lan/);
-    assertMatch(screen, /3 profiles/);
-  });
+  await t.step(
+    "shows the logo, the version, the profiles with their info, and a count",
+    async () => {
+      const picker = new PickerView(actions(ENTRIES(), []));
+      await picker.reload();
+      const h = harness(picker);
+      const screen = await h.text();
+      assertMatch(screen, /┬─┐┬┌┐┌┌─┐┌─┐/);
+      assertMatch(screen, /v9\.9\.9/);
+      assertMatch(screen, /▸ home\s+sip:bob@home\.lan/);
+      assertMatch(screen, /3 profiles/);
+    },
+  );
 
   await t.step("an empty folder says how to create the first profile", async () => {
     const picker = new PickerView(actions([], []));
@@ -86,24 +89,27 @@ Deno.test("profile picker", async (t) => {
     assertEquals(calls, ["form work test", "form (new)"]);
   });
 
-  await t.step("Ctrl+D asks first and deletes on y; Ctrl+Y clones under the name typed", async () => {
-    const calls: string[] = [];
-    const picker = new PickerView(actions(ENTRIES(), calls));
-    await picker.reload();
-    const h = harness(picker);
-    await h.press("\x04");
-    assertMatch(await h.text(), /Delete profile home and its folder\?/);
-    await h.press("n");
-    assertEquals(calls, []);
-    await h.press("\x04");
-    await h.press("y");
-    assertEquals(calls, ["remove home"]);
-    assertMatch(await h.text(), /Deleted home/);
-    await h.press("\x19");
-    assertMatch(await h.text(), /Clone work as/);
-    await h.press("\x15two\r"); // Ctrl+U clears the suggested name
-    assertEquals(calls.at(-1), "clone work two");
-  });
+  await t.step(
+    "Ctrl+D asks first and deletes on y; Ctrl+Y clones under the name typed",
+    async () => {
+      const calls: string[] = [];
+      const picker = new PickerView(actions(ENTRIES(), calls));
+      await picker.reload();
+      const h = harness(picker);
+      await h.press("\x04");
+      assertMatch(await h.text(), /Delete profile home and its folder\?/);
+      await h.press("n");
+      assertEquals(calls, []);
+      await h.press("\x04");
+      await h.press("y");
+      assertEquals(calls, ["remove home"]);
+      assertMatch(await h.text(), /Deleted home/);
+      await h.press("\x19");
+      assertMatch(await h.text(), /Clone work as/);
+      await h.press("\x15two\r"); // Ctrl+U clears the suggested name
+      assertEquals(calls.at(-1), "clone work two");
+    },
+  );
 
   await t.step("Esc quits", async () => {
     const calls: string[] = [];
@@ -113,14 +119,19 @@ Deno.test("profile picker", async (t) => {
     assertEquals(calls, ["quit"]);
   });
 
-  await t.step("a profile that does not load is listed with its error and cannot start", async () => {
-    const calls: string[] = [];
-    const picker = new PickerView(actions([{ name: "broken", info: "", error: "domain: cannot be empty" }], calls));
-    await picker.reload();
-    const h = harness(picker);
-    assertMatch(await h.text(), /broken\s+cannot load: domain: cannot be empty/);
-    await h.press("\r");
-    assertEquals(calls, []);
-    assertMatch(await h.text(), /fix it first/);
-  });
+  await t.step(
+    "a profile that does not load is listed with its error and cannot start",
+    async () => {
+      const calls: string[] = [];
+      const picker = new PickerView(
+        actions([{ name: "broken", info: "", error: "domain: cannot be empty" }], calls),
+      );
+      await picker.reload();
+      const h = harness(picker);
+      assertMatch(await h.text(), /broken\s+cannot load: domain: cannot be empty/);
+      await h.press("\r");
+      assertEquals(calls, []);
+      assertMatch(await h.text(), /fix it first/);
+    },
+  );
 });
