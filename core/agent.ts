@@ -17,6 +17,7 @@ import {
   agentCallState,
   type AgentSnapshot,
   applyEvent,
+  type CallSnapshot,
   type CallState,
   currentCall,
   dialFailed,
@@ -24,15 +25,24 @@ import {
   initialSnapshot,
   registrationStarted,
   registrationStopped,
+  updateCall,
   updateCurrentCall,
 } from "./agent_state.ts";
 import { AgentAudio, type CallAudio } from "./agent_audio.ts";
+import { AgentMessages, type ReceivedMessage, type SentMessage } from "./agent_message.ts";
 import { type CallQuality, callQuality } from "./audio/emodel.ts";
 import type { ToneHeard } from "./audio/listen.ts";
 import type { AudioSpec } from "./audio/source.ts";
 import { type BaresipInstall, detectBaresip } from "./baresip.ts";
 import { Capabilities, parseHelp } from "./capabilities.ts";
 import { renderAgentConfig, SILENT_SOURCE } from "./config.ts";
+import {
+  type AgentConfigExtras,
+  applyConfigOverrides,
+  audioSourceOf,
+  codecModules,
+  extrasLines,
+} from "./config_overrides.ts";
 import { AgentError, BaresipError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
 import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts";
@@ -67,6 +77,8 @@ export interface AgentOptions {
   recordDir?: string;
   /** The default outgoing audio as a baresip source; default silence (see SILENT_SOURCE). */
   audioSource?: string;
+  /** Real audio devices, TLS CA, the user's extra config lines (phone sessions). */
+  config?: AgentConfigExtras;
   /** Longest wait for baresip to be ready; default 10 s. */
   readyTimeoutMs?: number;
   /** Longest wait for a command's answer; default 10 s. */
@@ -113,6 +125,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   readonly #configDir: string;
   readonly #commandTimeoutMs: number;
   readonly #audio: AgentAudio;
+  readonly #messages: AgentMessages;
   #snapshot: AgentSnapshot = initialSnapshot();
   /** Received INVITEs (the first of each Call-ID), newest last, bounded. */
   readonly #invites = new Map<string, SipMessage>();
@@ -144,22 +157,33 @@ export class Agent extends EventTarget implements AsyncDisposable {
       "event",
       (e) => this.#onEvent((e as CustomEvent<BaresipEvent>).detail),
     );
-    init.process.ctrl.addEventListener(
-      "message",
-      (e) => this.dispatchEvent(new CustomEvent("message", { detail: (e as CustomEvent).detail })),
-    );
+    init.process.ctrl.addEventListener("message", (e) => {
+      const frame = (e as CustomEvent<Record<string, unknown>>).detail;
+      this.dispatchEvent(new CustomEvent("message", { detail: frame }));
+      this.#messages.onFrame(frame);
+    });
     init.process.exited.then((info) => this.#onExit(info));
     init.process.log.onSipMessage((m) => this.#onSipMessage(m));
     this.#audio = new AgentAudio({
       name: this.name,
       workDir: audioDir(init.configDir),
       recordDir: init.options.recordDir,
-      defaultDevice: init.options.audioSource ?? SILENT_SOURCE,
+      defaultDevice: init.options.audioSource ?? audioSourceOf(init.options.config) ??
+        SILENT_SOURCE,
       capabilities: init.capabilities,
       command: (name, params) => this.command(name, params),
       snapshot: () => this.#snapshot,
     });
     init.process.log.onLine((line) => this.#audio.onLogLine(line));
+    this.#messages = new AgentMessages({
+      name: this.name,
+      configDir: init.configDir,
+      capabilities: init.capabilities,
+      sipTrace: init.options.sipTrace ?? false,
+      command: (name, params) => this.command(name, params),
+      onSipMessage: (listener) => init.process.log.onSipMessage(listener),
+      changed: () => this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot })),
+    });
   }
 
   /**
@@ -175,6 +199,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
     if (given?.dtmf_mode === "info") baseCaps.require("dtmf-info");
     if (given?.dtmf_mode === "auto") baseCaps.require("dtmf-auto");
     if (headerList(given?.headers).length > 0) baseCaps.require("custom-headers");
+    if (given?.catchall) baseCaps.require("catchall");
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
@@ -347,28 +372,28 @@ export class Agent extends EventTarget implements AsyncDisposable {
     await this.command("hangup", `${call.id} ${code}`);
   }
 
-  /** Ends the current call (cancel, reject or BYE, as fits its state). */
-  async hangup(): Promise<void> {
-    const call = this.#requireCall("hang up");
+  /** Ends the current call (or the call `callId`): cancel, reject or BYE, as fits its state. */
+  async hangup(callId?: string): Promise<void> {
+    const call = this.#requireCall("hang up", undefined, callId);
     // Named by id where baresip named it: 1.1.0's menu can lose track of its
     // current call (after a blind transfer) and answer a bare `hangup` with
-    // "no active call"; 1.0.0 ignores the parameter.
-    await this.command("hangup", call.id);
+    // "no active call"; 1.0.0 ignores the parameter (hence #onCall).
+    await this.#onCall(call, () => this.command("hangup", call.id));
   }
 
-  /** Puts the current call on hold. */
-  async hold(): Promise<void> {
-    this.#requireCall("hold", "established");
-    await this.command("hold");
+  /** Puts the current call (or the call `callId`) on hold. */
+  async hold(callId?: string): Promise<void> {
+    const call = this.#requireCall("hold", "established", callId);
+    await this.#onCall(call, () => this.command("hold"));
     this.#audio.noteReinvite();
-    this.#update(updateCurrentCall(this.#snapshot, { held: true }));
+    this.#update(updateCall(this.#snapshot, call, { held: true }));
   }
 
-  /** Resumes the held current call. */
-  async resume(): Promise<void> {
-    this.#requireCall("resume", "established");
+  /** Resumes the held current call (or the call `callId`). */
+  async resume(callId?: string): Promise<void> {
+    const call = this.#requireCall("resume", "established", callId);
     try {
-      await this.command("resume");
+      await this.#onCall(call, () => this.command("resume"));
     } catch (error) {
       if (!isStrayResumeError(error, this.#snapshot)) throw error;
       // baresip 1.1.x (uag_hold_resume) also tries to hold "the other active
@@ -376,7 +401,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
       // its re-INVITE with a=sendrecv goes out. Nothing failed.
     }
     this.#audio.noteReinvite();
-    this.#update(updateCurrentCall(this.#snapshot, { held: false }));
+    this.#update(updateCall(this.#snapshot, call, { held: false }));
   }
 
   /** Toggles the microphone mute of the current call. */
@@ -423,6 +448,21 @@ export class Agent extends EventTarget implements AsyncDisposable {
   async abortTransfer(): Promise<void> {
     this.capabilities.require("attended-transfer");
     await this.command("atransferabort");
+  }
+
+  /**
+   * Sends a SIP MESSAGE with `text` to `target` (a URI, `user@host`, or a
+   * number in the agent's domain). With the SIP trace on it resolves with
+   * the final answer (`statusCode` 200 when delivered).
+   */
+  message(target: string, text: string): Promise<SentMessage> {
+    this.#requireAlive("message");
+    return this.#messages.send(this.resolveTarget(target), text);
+  }
+
+  /** The SIP MESSAGEs received so far, oldest first. */
+  get messages(): readonly ReceivedMessage[] {
+    return this.#messages.received;
   }
 
   /** Sends a raw long command over ctrl_tcp and resolves with its answer. */
@@ -623,8 +663,13 @@ export class Agent extends EventTarget implements AsyncDisposable {
     if (!this.alive) throw this.#deathError(`sending '${doing}'`);
   }
 
-  #requireCall(verb: string, state?: "established") {
-    const call = currentCall(this.#snapshot);
+  #requireCall(verb: string, state?: "established", callId?: string) {
+    const call = callId === undefined
+      ? currentCall(this.#snapshot)
+      : this.#snapshot.calls.find((c) => c.id === callId);
+    if (callId !== undefined && !call) {
+      throw new AgentError(`agent "${this.name}" cannot ${verb}: it has no call ${callId}`);
+    }
     if (!call || (state && call.state !== state)) {
       throw new AgentError(
         `agent "${this.name}" cannot ${verb}: it has no ${
@@ -643,6 +688,22 @@ export class Agent extends EventTarget implements AsyncDisposable {
           hint: "give the agent a username, domain and password",
         },
       );
+    }
+  }
+
+  /**
+   * Runs `verb` on `call`: baresip's verbs act on its current call, so an
+   * older call is made current first (`callfind`) and the newest made
+   * current again after, the call the agent's other verbs act on.
+   */
+  async #onCall(call: CallSnapshot, verb: () => Promise<string>): Promise<string> {
+    const newest = currentCall(this.#snapshot);
+    if (call === newest || call.id === undefined) return await verb();
+    await this.command("callfind", call.id);
+    try {
+      return await verb();
+    } finally {
+      if (newest?.id) await this.command("callfind", newest.id).catch(() => {});
     }
   }
 
@@ -689,27 +750,42 @@ async function writeAgentFiles(
   loopback: boolean,
   options: AgentOptions,
 ): Promise<void> {
+  const modulePath = options.config?.modulePath ?? install.modulePath;
   const extraModules = [
+    ...codecModules(account.audio_codecs ?? []).filter((m) => m !== "g711")
+      .filter((m) => hasModule(modulePath, m)),
     ...(account.media_enc === "srtp" || account.media_enc?.startsWith("srtp-") ? ["srtp"] : []),
     ...(account.media_enc === "dtls_srtp" ? ["dtls_srtp"] : []),
     ...(account.stun_server ? ["stun"] : []),
     ...(account.mwi ? ["mwi"] : []),
   ];
   const config = renderAgentConfig({
-    modulePath: install.modulePath,
+    modulePath,
     sipPort: ports.sip,
     ctrlPort: ports.ctrl,
     loopback,
     audioDevice: `ringo-${ports.ctrl}`,
-    audioSource: options.audioSource,
+    audioSource: options.audioSource ?? audioSourceOf(options.config),
     recordDir: audioDir(dir),
     extraModules,
   });
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
-  await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
+  await Deno.writeTextFile(
+    `${dir}/config`,
+    applyConfigOverrides(config, extrasLines(options.config)),
+    { mode: 0o600 },
+  );
   // regint 0: baresip never registers by itself (see `registerOnStart` in Agent.start).
   await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint: 0 }) + "\n", {
     mode: 0o600,
   });
   await Deno.writeTextFile(`${dir}/contacts`, "", { mode: 0o600 });
+}
+
+function hasModule(modulePath: string, name: string): boolean {
+  try {
+    return Deno.statSync(`${modulePath}/${name}.so`).isFile;
+  } catch {
+    return false;
+  }
 }

@@ -151,6 +151,18 @@ export function updateCurrentCall(
   return { ...s, calls: s.calls.map((c) => (c === call ? { ...c, ...change } : c)) };
 }
 
+/** Applies a change to one call of the snapshot (per-call hold and resume). */
+export function updateCall(
+  s: AgentSnapshot,
+  call: CallSnapshot,
+  change: Partial<Pick<CallSnapshot, "held" | "muted">>,
+): AgentSnapshot {
+  const target = s.calls.find((c) => c === call) ??
+    s.calls.find((c) => c.id !== undefined && c.id === call.id);
+  if (!target) return s;
+  return { ...s, calls: s.calls.map((c) => (c === target ? { ...c, ...change } : c)) };
+}
+
 /** Marks the registration as under way (after `register()` was accepted). */
 export function registrationStarted(s: AgentSnapshot): AgentSnapshot {
   return { ...s, registration: { state: "registering" } };

@@ -18,7 +18,9 @@ export type Feature =
   | "custom-headers"
   | "dtmf-info"
   | "audio-after-hold"
-  | "dtmf-auto";
+  | "dtmf-auto"
+  | "message-frames"
+  | "catchall";
 
 interface FeatureSpec {
   /** What the user asked for, as a noun phrase. */
@@ -63,6 +65,17 @@ const FEATURES: Record<Feature, FeatureSpec> = {
   "audio-after-hold": {
     description: "received audio after a hold in the same call",
     since: version("2.0.0"),
+  },
+  // 1.0.0's ctrl_tcp has no message listener (no message_listen import);
+  // 1.1.0's sends {"message":true,...} frames. Older ones: read the SIP trace.
+  "message-frames": {
+    description: "received SIP MESSAGEs over ctrl_tcp",
+    since: version("1.1.0"),
+  },
+  // baresip#2925 (3.11.0): the account parameter `catchall=yes`.
+  "catchall": {
+    description: "catch-all accounts (answering calls to any user at this agent)",
+    since: version("3.11.0"),
   },
 };
 

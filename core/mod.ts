@@ -23,3 +23,5 @@ export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
 export * from "./headers_template.ts";
 export * from "./pcap.ts";
+export * from "./agent_message.ts";
+export * from "./config_overrides.ts";
