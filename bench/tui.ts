@@ -117,9 +117,9 @@ async function keyToFrame(
   runs: number,
   fullRedraws: boolean,
 ): Promise<{ times: number[]; bytes: number[] }> {
-  let written: { at: number; bytes: number } | undefined;
+  const last: { frame?: { at: number; bytes: number } } = {};
   const io: AppIO = {
-    write: (text) => (written = { at: performance.now(), bytes: encoder.encode(text).length }),
+    write: (text) => (last.frame = { at: performance.now(), bytes: encoder.encode(text).length }),
     size: () => ({ columns: 120, rows: 40 }),
     suspend: (run) => run(),
   };
@@ -138,13 +138,14 @@ async function keyToFrame(
       screen.line!.input.set("");
       app.renderNow();
     }
-    written = undefined;
+    last.frame = undefined;
     const start = performance.now();
     for (const key of decoder.feed(encoder.encode(String(i % 10)))) await app.handleKey(key);
     await new Promise<void>((resolve) => queueMicrotask(resolve));
-    if (!written) throw new Error("bench: a key produced no frame");
-    times.push(written.at - start);
-    bytes.push(written.bytes);
+    const frame = last.frame as { at: number; bytes: number } | undefined;
+    if (!frame) throw new Error("bench: a key produced no frame");
+    times.push(frame.at - start);
+    bytes.push(frame.bytes);
   }
   app.stop();
   return { times, bytes };

@@ -127,6 +127,8 @@ export interface SessionStatus {
     last?: { from: string; contact?: string; body: string; at: string };
   };
   dtmf_received: string;
+  /** True while an attended transfer waits for `atransfer complete` or `atransfer abort`. */
+  transfer_pending: boolean;
 }
 
 interface Tracked {
@@ -177,6 +179,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   #stopping?: Promise<void>;
   #resolveStopped!: (reason: string) => void;
   #stopReason = "stopped";
+  #transferPending = false;
 
   private constructor(init: {
     options: SessionOptions;
@@ -328,6 +331,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
           : {}),
       },
       dtmf_received: s.dtmfReceived,
+      transfer_pending: this.#transferPending,
     };
   }
 
@@ -407,17 +411,38 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   async attendedTransfer(target: string): Promise<string> {
     const uri = this.agent.resolveTarget(target);
     await this.agent.attendedTransfer(target);
+    this.#transferPending = true;
+    this.#change();
     return uri;
   }
 
   /** Completes the attended transfer. */
-  completeTransfer(): Promise<void> {
-    return this.agent.completeTransfer();
+  async completeTransfer(): Promise<void> {
+    await this.agent.completeTransfer();
+    this.#transferPending = false;
+    this.#change();
   }
 
   /** Abandons the attended transfer. */
-  abortTransfer(): Promise<void> {
-    return this.agent.abortTransfer();
+  async abortTransfer(): Promise<void> {
+    await this.agent.abortTransfer();
+    this.#transferPending = false;
+    this.#change();
+  }
+
+  /**
+   * Makes call `index` the active one (the TUI's call switching): a held
+   * call is resumed, the active one held first when `auto_hold` is on.
+   */
+  async switchTo(index: number): Promise<SessionCallView> {
+    const tracked = [...this.#tracked.values()].find((t) => t.index === index);
+    const call = tracked && this.#snapshot.calls.find((c) => callKey(c) === callKey(tracked.call));
+    if (!call) throw new SessionError(`there is no call ${index}`);
+    if (call.held && call.state === "established") {
+      await this.#holdActive();
+      await this.agent.resume(call.id);
+    }
+    return this.#view(call);
   }
 
   /** Sends a SIP MESSAGE; resolves with the final SIP answer. */
@@ -598,6 +623,8 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     const before = this.#snapshot;
     const after = this.agent.snapshot;
     this.#snapshot = after;
+    // An attended transfer has two calls: once one of them is gone, it is over.
+    if (before.calls.length >= 2 && after.calls.length < 2) this.#transferPending = false;
     if (before.registration.state !== after.registration.state) this.#onRegistration(after);
     for (const change of diffCalls(before, after)) this.#onCallChange(change);
     this.#refreshInvites();

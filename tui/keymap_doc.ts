@@ -32,6 +32,24 @@ export function withKeyTables(text: string): string {
     text.slice(end);
 }
 
+/**
+ * `text` with Markdown table rows reduced to their cells (padding dropped,
+ * separator rows as `---`), so a table reformatted by `deno fmt` compares
+ * equal to the one generated.
+ *
+ * @example
+ * ```ts
+ * normalizeTables("| a   | b |\n| --- | - |"); // "|a|b|\n|---|---|"
+ * ```
+ */
+export function normalizeTables(text: string): string {
+  return text.split("\n").map((line) => {
+    if (!line.startsWith("|")) return line;
+    const cells = line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+    return "|" + cells.map((c) => (/^:?-+:?$/.test(c) ? "---" : c)).join("|") + "|";
+  }).join("\n");
+}
+
 if (import.meta.main) {
   const text = await Deno.readTextFile(TUI_DOC);
   await Deno.writeTextFile(TUI_DOC, withKeyTables(text));
