@@ -90,6 +90,7 @@ export class CallScreenView implements View {
   #host: CallScreenHost;
   #line: DialLine | undefined;
   #selected: number | undefined;
+  #active: number | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -268,14 +269,19 @@ export class CallScreenView implements View {
     if (next.state === "established" && next.held) await this.#host.selectCall(next.index);
   }
 
+  /**
+   * The selected call: the one the verbs act on (the newest not on hold,
+   * else the newest) whenever that changes — a new call, a switch, a hang-up
+   * — and otherwise the one chosen with Tab/↑/↓.
+   */
   #selectedCall(status: ScreenStatus): ScreenCall | undefined {
     const calls = status.calls;
-    const chosen = calls.find((c) => c.index === this.#selected);
-    if (chosen) return chosen;
-    // Default: the call the verbs act on — the newest one not on hold, else the newest.
     const active = calls.findLast((c) => !c.held) ?? calls.at(-1);
-    this.#selected = active?.index;
-    return active;
+    if (active?.index !== this.#active) {
+      this.#active = active?.index;
+      this.#selected = active?.index;
+    }
+    return calls.find((c) => c.index === this.#selected) ?? active;
   }
 
   /** A one-second redraw while a call is up (the timer); none when idle. */
