@@ -14,11 +14,17 @@
 import { Agent, CallState } from "../core/mod.ts";
 import { toneShare } from "../core/audio/goertzel.ts";
 import { decodeWav } from "../core/audio/wav.ts";
-import { formatRow } from "./stats.ts";
+import type { Figure } from "./stats.ts";
 
-/** Runs the audio benchmarks and prints one line per figure. */
-export async function benchAudio(runs: number): Promise<void> {
-  const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
+/** Runs the audio benchmarks on the baresip `env` selects and returns their figures. */
+export async function benchAudio(
+  runs: number,
+  env: Record<string, string | undefined>,
+): Promise<Figure[]> {
+  const [a, b] = await Promise.all([
+    Agent.start({ name: "A", env }),
+    Agent.start({ name: "B", env }),
+  ]);
   const wallMs: number[] = [];
   const audioMs: number[] = [];
   try {
@@ -45,8 +51,10 @@ export async function benchAudio(runs: number): Promise<void> {
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
-  console.log(formatRow("tone on → verifyAudio resolves (wall clock)", wallMs, "ms"));
-  console.log(formatRow("first tone sample → detected (audio time)", audioMs, "ms"));
+  return [
+    { name: "tone on → verifyAudio resolves (wall clock)", values: wallMs, unit: "ms" },
+    { name: "first tone sample → detected (audio time)", values: audioMs, unit: "ms" },
+  ];
 }
 
 /** Where (ms after `startBytes`) the received dump first carries `hz`, in 5 ms steps. */

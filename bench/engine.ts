@@ -5,39 +5,50 @@
  * @module
  */
 import { Agent, CallState } from "../core/mod.ts";
-import { formatRow, rssMb } from "./stats.ts";
+import { type Figure, rssMb } from "./stats.ts";
 
-/** Runs the engine benchmarks and prints one line per figure. */
-export async function benchEngine(runs: number): Promise<void> {
+/** Runs the engine benchmarks on the baresip `env` selects and returns their figures. */
+export async function benchEngine(
+  runs: number,
+  env: Record<string, string | undefined>,
+): Promise<Figure[]> {
+  const figures: Figure[] = [];
   // Memory first, before the other runs grow ringo's heap.
   if (Deno.build.os === "linux") {
     const count = 20;
     const before = rssMb("self");
     const idle = await Promise.all(
-      Array.from({ length: count }, (_, i) => Agent.start({ name: `m${i}` })),
+      Array.from({ length: count }, (_, i) => Agent.start({ name: `m${i}`, env })),
     );
     await new Promise((r) => setTimeout(r, 1000));
     const baresipMb = idle.map((agent) => rssMb(agent.pid));
     const ringoShare = (rssMb("self") - before) / count;
     await Promise.all(idle.map((agent) => agent.stop()));
-    console.log(formatRow("RSS per idle agent: baresip", baresipMb, "MB"));
-    console.log(formatRow("RSS per idle agent: ringo's share", [ringoShare], "MB"));
+    figures.push({ name: "RSS per idle agent: baresip", values: baresipMb, unit: "MB" });
+    figures.push({ name: "RSS per idle agent: ringo's share", values: [ringoShare], unit: "MB" });
   }
 
   const startMs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const agent = await Agent.start({ name: `s${i}` });
+    const agent = await Agent.start({ name: `s${i}`, env });
     startMs.push(performance.now() - t0);
     await agent.stop();
   }
-  console.log(formatRow("agent start → ready", startMs, "ms"));
+  figures.push({ name: "agent start → ready", values: startMs, unit: "ms" });
 
   const dialMs: number[] = [];
-  const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
+  const [a, b] = await Promise.all([
+    Agent.start({ name: "A", env }),
+    Agent.start({ name: "B", env }),
+  ]);
   try {
+    const answered = new Set<string | undefined>();
     const onIncoming = () => {
-      if (b.snapshot.calls[0]?.state === CallState.Ringing) void b.accept();
+      const call = b.snapshot.calls[0];
+      if (call?.state !== CallState.Ringing || answered.has(call.id)) return;
+      answered.add(call.id);
+      b.accept().catch((error) => console.error(`bench: B could not answer: ${error.message}`));
     };
     b.addEventListener("change", onIncoming);
     for (let i = 0; i < runs; i++) {
@@ -54,16 +65,17 @@ export async function benchEngine(runs: number): Promise<void> {
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
-  console.log(formatRow("dial → established (loopback, auto-answer)", dialMs, "ms"));
+  figures.push({ name: "dial → established (loopback)", values: dialMs, unit: "ms" });
 
   const burstMs: number[] = [];
   for (let i = 0; i < Math.max(3, Math.floor(runs / 3)); i++) {
     const t0 = performance.now();
     const agents = await Promise.all(
-      Array.from({ length: 20 }, (_, j) => Agent.start({ name: `b${j}` })),
+      Array.from({ length: 20 }, (_, j) => Agent.start({ name: `b${j}`, env })),
     );
     burstMs.push(performance.now() - t0);
     await Promise.all(agents.map((agent) => agent.stop()));
   }
-  console.log(formatRow("20 agents started at once → all ready", burstMs, "ms"));
+  figures.push({ name: "20 agents started at once → all ready", values: burstMs, unit: "ms" });
+  return figures;
 }

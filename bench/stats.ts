@@ -12,9 +12,52 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** One measured figure: repeated values of one quantity. */
+export interface Figure {
+  name: string;
+  values: number[];
+  unit: string;
+}
+
+/** Formats a number the way every bench table does (3 significant digits or so). */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return "–";
+  return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
+}
+
+/**
+ * A table of medians: one row per figure name, one column per label (e.g.
+ * a baresip version), in the order first seen.
+ *
+ * @example
+ * ```ts
+ * console.log(formatTable([{ label: "4.10.0", figures: [{ name: "start", values: [7, 8], unit: "ms" }] }]));
+ * ```
+ */
+export function formatTable(columns: Array<{ label: string; figures: Figure[] }>): string {
+  const names: string[] = [];
+  const units = new Map<string, string>();
+  for (const c of columns) {
+    for (const f of c.figures) {
+      if (!names.includes(f.name)) names.push(f.name);
+      units.set(f.name, f.unit);
+    }
+  }
+  const width = Math.max(...names.map((n) => n.length + (units.get(n)?.length ?? 0) + 3), 10);
+  const head = "".padEnd(width) + columns.map((c) => c.label.padStart(12)).join("");
+  const rows = names.map((name) =>
+    `${name} (${units.get(name)})`.padEnd(width) +
+    columns.map((c) => {
+      const f = c.figures.find((x) => x.name === name);
+      return (f ? formatNumber(median(f.values)) : "–").padStart(12);
+    }).join("")
+  );
+  return [head, ...rows].join("\n");
+}
+
 /** One printed benchmark line: `name  median unit  (min … max, n runs)`. */
 export function formatRow(name: string, values: number[], unit: string): string {
-  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2));
+  const fmt = formatNumber;
   return `${name.padEnd(44)} ${fmt(median(values)).padStart(8)} ${unit.padEnd(3)} ` +
     `(min ${fmt(Math.min(...values))}, max ${fmt(Math.max(...values))}, n=${values.length})`;
 }

@@ -29,13 +29,13 @@ import {
   updateCurrentCall,
 } from "./agent_state.ts";
 import { AgentAudio, type CallAudio } from "./agent_audio.ts";
-import { AgentMessages, type ReceivedMessage, type SentMessage } from "./agent_message.ts";
 import { type CallQuality, callQuality } from "./audio/emodel.ts";
 import type { ToneHeard } from "./audio/listen.ts";
 import type { AudioSpec } from "./audio/source.ts";
 import { type BaresipInstall, detectBaresip } from "./baresip.ts";
-import { Capabilities, parseHelp } from "./capabilities.ts";
-import { renderAgentConfig, SILENT_SOURCE } from "./config.ts";
+import type { Capabilities } from "./capabilities.ts";
+import { Dialect } from "./dialect.ts";
+import { type CallHandling, renderAgentConfig, SILENT_SOURCE } from "./config.ts";
 import {
   type AgentConfigExtras,
   applyConfigOverrides,
@@ -43,6 +43,7 @@ import {
   codecModules,
   extrasLines,
 } from "./config_overrides.ts";
+import { AgentMessages, type ReceivedMessage, type SentMessage } from "./agent_message.ts";
 import { AgentError, BaresipError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
 import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts";
@@ -50,6 +51,7 @@ import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
 import type { SipMessage } from "./sip_trace.ts";
+import { isDeclineCode } from "./sip_status.ts";
 
 /** Options of {@link Agent.start}. */
 export interface AgentOptions {
@@ -77,6 +79,8 @@ export interface AgentOptions {
   recordDir?: string;
   /** The default outgoing audio as a baresip source; default silence (see SILENT_SOURCE). */
   audioSource?: string;
+  /** Calls at once, auto-hold and the RTP timeout (defaults in core/config.ts). */
+  calls?: CallHandling;
   /** Real audio devices, TLS CA, the user's extra config lines (phone sessions). */
   config?: AgentConfigExtras;
   /** Longest wait for baresip to be ready; default 10 s. */
@@ -96,6 +100,8 @@ export interface WaitOptions {
 }
 
 const START_ATTEMPTS = 3;
+/** How soon after a call was replaced its replacing INVITE must arrive to be answered at once. */
+const REPLACEMENT_WINDOW_MS = 2000;
 /** Received INVITEs kept per agent for `receivedInvite`. */
 const MAX_KEPT_INVITES = 64;
 
@@ -116,14 +122,21 @@ const MAX_KEPT_INVITES = 64;
 export class Agent extends EventTarget implements AsyncDisposable {
   readonly name: string;
   readonly install: BaresipInstall;
-  readonly capabilities: Capabilities;
+  /** How to talk to this agent's baresip version. */
+  readonly dialect: Dialect;
   readonly ports: AgentPorts;
   readonly account: AccountSettings;
+  /** What this agent's baresip can do. */
+  get capabilities(): Capabilities {
+    return this.dialect.capabilities;
+  }
+
   /** True when the agent has no registrar and is reached directly on 127.0.0.1. */
   readonly loopback: boolean;
   readonly #process: BaresipProcess;
   readonly #configDir: string;
   readonly #commandTimeoutMs: number;
+  readonly #autoHold: boolean;
   readonly #audio: AgentAudio;
   readonly #messages: AgentMessages;
   #snapshot: AgentSnapshot = initialSnapshot();
@@ -133,11 +146,15 @@ export class Agent extends EventTarget implements AsyncDisposable {
   /** Custom header names added with `uaaddheader` for the last call, to remove before the next. */
   #addedHeaders: string[] = [];
   #stopped?: Promise<void>;
+  /** The attended transfer in progress: the held first call and the consultation call. */
+  #transfer?: { originalId?: string; consultId?: string };
+  /** When a call of this agent was replaced (RFC 3891): the replacing INVITE follows. */
+  #replacedAt?: number;
 
   private constructor(init: {
     options: AgentOptions;
     install: BaresipInstall;
-    capabilities: Capabilities;
+    dialect: Dialect;
     ports: AgentPorts;
     account: AccountSettings;
     process: BaresipProcess;
@@ -146,17 +163,19 @@ export class Agent extends EventTarget implements AsyncDisposable {
     super();
     this.name = init.options.name;
     this.install = init.install;
-    this.capabilities = init.capabilities;
+    this.dialect = init.dialect;
     this.ports = init.ports;
     this.account = init.account;
     this.loopback = init.options.account === undefined;
     this.#process = init.process;
     this.#configDir = init.configDir;
     this.#commandTimeoutMs = init.options.commandTimeoutMs ?? 10_000;
-    init.process.ctrl.addEventListener(
-      "event",
-      (e) => this.#onEvent((e as CustomEvent<BaresipEvent>).detail),
-    );
+    this.#autoHold = init.options.calls?.autoHold ?? false;
+    init.process.ctrl.addEventListener("event", (e) => {
+      for (const event of this.dialect.expand((e as CustomEvent<BaresipEvent>).detail)) {
+        this.#onEvent(event);
+      }
+    });
     init.process.ctrl.addEventListener("message", (e) => {
       const frame = (e as CustomEvent<Record<string, unknown>>).detail;
       this.dispatchEvent(new CustomEvent("message", { detail: frame }));
@@ -170,7 +189,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
       recordDir: init.options.recordDir,
       defaultDevice: init.options.audioSource ?? audioSourceOf(init.options.config) ??
         SILENT_SOURCE,
-      capabilities: init.capabilities,
+      capabilities: init.dialect.capabilities,
       command: (name, params) => this.command(name, params),
       snapshot: () => this.#snapshot,
     });
@@ -178,7 +197,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
     this.#messages = new AgentMessages({
       name: this.name,
       configDir: init.configDir,
-      capabilities: init.capabilities,
+      dialect: init.dialect,
       sipTrace: init.options.sipTrace ?? false,
       command: (name, params) => this.command(name, params),
       onSipMessage: (listener) => init.process.log.onSipMessage(listener),
@@ -194,12 +213,12 @@ export class Agent extends EventTarget implements AsyncDisposable {
    */
   static async start(options: AgentOptions): Promise<Agent> {
     const install = await detectBaresip(options.env);
-    const baseCaps = new Capabilities(install.version);
+    const dialect = Dialect.of(install);
     const given = options.account ? parseAccountSettings(options.account) : undefined;
-    if (given?.dtmf_mode === "info") baseCaps.require("dtmf-info");
-    if (given?.dtmf_mode === "auto") baseCaps.require("dtmf-auto");
-    if (headerList(given?.headers).length > 0) baseCaps.require("custom-headers");
-    if (given?.catchall) baseCaps.require("catchall");
+    if (given?.dtmf_mode === "info") dialect.capabilities.require("dtmf-info");
+    if (given?.dtmf_mode === "auto") dialect.capabilities.require("dtmf-auto");
+    if (headerList(given?.headers).length > 0) dialect.capabilities.require("custom-headers");
+    if (given?.catchall) dialect.capabilities.require("catchall");
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
@@ -208,7 +227,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
       const account = given ?? loopbackAccount(options.name, ports.sip);
       const loopback = !given || isLoopbackHost(given.domain);
       try {
-        await writeAgentFiles(configDir, install, ports, account, loopback, options);
+        await writeAgentFiles(configDir, install, dialect, ports, account, loopback, options);
         const process = await BaresipProcess.start({
           install,
           name: options.name,
@@ -218,12 +237,10 @@ export class Agent extends EventTarget implements AsyncDisposable {
           localSipPorts: [ports.sip, ports.sip + 1],
           readyTimeoutMs: options.readyTimeoutMs,
         });
-        const help = await process.ctrl.command("help").catch(() => "");
-        const capabilities = new Capabilities(install.version, help ? parseHelp(help) : undefined);
         const agent = new Agent({
           options,
           install,
-          capabilities,
+          dialect,
           ports,
           account,
           process,
@@ -353,55 +370,72 @@ export class Agent extends EventTarget implements AsyncDisposable {
         `agent "${this.name}" has no ringing incoming call to accept (state: ${this.state})`,
       );
     }
-    await this.command("accept");
+    await this.command("accept", this.dialect.callParams(call.id));
+    if (this.dialect.acceptHoldsOthers(this.#autoHold)) {
+      for (const other of this.#snapshot.calls) {
+        if (other.id === call.id || other.state !== "established" || other.held) continue;
+        this.#update(updateCall(this.#snapshot, other, { held: true }));
+      }
+    }
   }
 
-  /** Declines the ringing incoming call with `code` (486 by default). */
-  async reject(code = 486): Promise<void> {
+  /**
+   * Declines the ringing incoming call with `code` (486 Busy Here by
+   * default; others need baresip ≥ 3.19) and an optional one-line reason.
+   */
+  async reject(code = 486, reason?: string): Promise<void> {
+    if (!isDeclineCode(code)) {
+      throw new AgentError(`cannot decline with ${code}: expected a final code from 400 to 699`);
+    }
     const call = currentCall(this.#snapshot);
     if (!call || call.direction !== "incoming" || call.state !== "ringing") {
       throw new AgentError(
         `agent "${this.name}" has no ringing incoming call to reject (state: ${this.state})`,
       );
     }
-    if (code === 486) {
-      await this.command("hangup");
-      return;
-    }
-    this.capabilities.require("reject-with-code");
-    await this.command("hangup", `${call.id} ${code}`);
+    const params = this.dialect.rejectParams(call.id, code, reason);
+    await this.#ending(call, { code }, () => this.command("hangup", params));
   }
 
-  /** Ends the current call (or the call `callId`): cancel, reject or BYE, as fits its state. */
+  /** Ends the current call, or the call `callId` (cancel, reject or BYE, as fits its state). */
   async hangup(callId?: string): Promise<void> {
     const call = this.#requireCall("hang up", undefined, callId);
-    // Named by id where baresip named it: 1.1.0's menu can lose track of its
+    // Named by id where baresip can: 1.1.0's menu can lose track of its
     // current call (after a blind transfer) and answer a bare `hangup` with
-    // "no active call"; 1.0.0 ignores the parameter (hence #onCall).
-    await this.#onCall(call, () => this.command("hangup", call.id));
+    // "no active call".
+    const params = this.dialect.hangupParams(call.id);
+    await this.#ending(
+      call,
+      {},
+      () => this.#onCall(call, params, () => this.command("hangup", params)),
+    );
   }
 
   /** Puts the current call (or the call `callId`) on hold. */
   async hold(callId?: string): Promise<void> {
     const call = this.#requireCall("hold", "established", callId);
-    await this.#onCall(call, () => this.command("hold"));
+    // Resolves once the peer answered the re-INVITE, so that the next verb
+    // (a resume, a transfer) does not cross it: 3.x/4.x drop a re-INVITE
+    // sent while the previous one is still pending.
+    const answered = this.#reinviteAnswered(
+      call.id,
+      "hold",
+      (dir) => !/^(sendrecv|recvonly)$/.test(dir),
+    );
+    const params = this.dialect.callParams(call.id);
+    await this.#onCall(call, params, () => this.command("hold", params)).catch((error) => {
+      answered.cancel();
+      throw error;
+    });
     this.#audio.noteReinvite();
-    this.#update(updateCall(this.#snapshot, call, { held: true }));
+    const now = this.#snapshot.calls.find((c) => c === call || (c.id && c.id === call.id));
+    if (now) this.#update(updateCall(this.#snapshot, now, { held: true }));
+    await answered.promise;
   }
 
   /** Resumes the held current call (or the call `callId`). */
-  async resume(callId?: string): Promise<void> {
-    const call = this.#requireCall("resume", "established", callId);
-    try {
-      await this.#onCall(call, () => this.command("resume"));
-    } catch (error) {
-      if (!isStrayResumeError(error, this.#snapshot)) throw error;
-      // baresip 1.1.x (uag_hold_resume) also tries to hold "the other active
-      // call", finds none and answers EINVAL, though it did resume this one:
-      // its re-INVITE with a=sendrecv goes out. Nothing failed.
-    }
-    this.#audio.noteReinvite();
-    this.#update(updateCall(this.#snapshot, call, { held: false }));
+  resume(callId?: string): Promise<void> {
+    return this.#resumeCall(this.#requireCall("resume", "established", callId));
   }
 
   /** Toggles the microphone mute of the current call. */
@@ -431,23 +465,89 @@ export class Agent extends EventTarget implements AsyncDisposable {
     await this.command("transfer", this.resolveTarget(target));
   }
 
-  /** Starts an attended transfer: holds the current call and calls `target`. */
+  /**
+   * Starts an attended transfer: holds the current call and calls `target`
+   * (the consultation call). Then {@link completeTransfer} connects the two
+   * remote parties, or {@link abortTransfer} hangs up the consultation call
+   * and resumes the first.
+   */
   async attendedTransfer(target: string): Promise<void> {
     this.capabilities.require("attended-transfer");
-    this.#requireCall("transfer", "established");
-    await this.command("atransferstart", this.resolveTarget(target));
+    const original = this.#requireCall("transfer", "established");
+    if (this.#transfer) {
+      throw new AgentError(`agent "${this.name}" already has an attended transfer in progress`, {
+        hint: "complete or abort it first",
+      });
+    }
+    const uri = this.resolveTarget(target);
+    const before = new Set(this.#snapshot.calls.map((c) => c.id));
+    const logMark = this.log.tail(1).at(-1);
+    await this.command("atransferstart", uri);
+    // baresip dials within the command, so the consultation call's first
+    // event came before the command's answer on the same connection.
+    const consult = this.#snapshot.calls.find((c) =>
+      c.direction === "outgoing" && !before.has(c.id)
+    );
+    if (!consult) {
+      const said = this.log.tail(20);
+      const why = said.slice(said.lastIndexOf(logMark ?? "") + 1).find((l) => /replaces/i.test(l));
+      throw new AgentError(
+        `agent "${this.name}" could not start an attended transfer to ${uri}: ${
+          why
+            ? "its peer does not support Replaces (RFC 3891)"
+            : "baresip placed no consultation call"
+        }`,
+        { hint: "use transfer() (blind) with this peer" },
+      );
+    }
+    const held = this.#snapshot.calls.find((c) => c.id === original.id);
+    if (held) this.#update(updateCall(this.#snapshot, held, { held: true }));
+    this.#transfer = { originalId: original.id, consultId: consult.id };
   }
 
-  /** Completes an attended transfer (connects the two remote parties). */
+  /** Completes an attended transfer: the first call's peer is connected to the consultation call's. */
   async completeTransfer(): Promise<void> {
     this.capabilities.require("attended-transfer");
-    await this.command("atransferexec");
+    const transfer = this.#requireTransfer("complete");
+    // Marked before the command: the calls' close events may arrive in the
+    // same read as its answer. Both end as the transfer's, not as drops.
+    const mark = (transferred: boolean) => {
+      for (const id of [transfer.originalId, transfer.consultId]) {
+        const call = this.#snapshot.calls.find((c) => c.id === id);
+        if (call) this.#update(updateCall(this.#snapshot, call, { transferred }));
+      }
+    };
+    mark(true);
+    try {
+      await this.command("atransferexec");
+    } catch (error) {
+      mark(false);
+      throw error;
+    }
+    this.#transfer = undefined;
   }
 
-  /** Abandons an attended transfer and returns to the first call. */
+  /** Abandons an attended transfer: hangs up the consultation call and resumes the first. */
   async abortTransfer(): Promise<void> {
     this.capabilities.require("attended-transfer");
+    const transfer = this.#requireTransfer("abort");
+    // baresip's atransferabort only forgets the transfer; the calls are ringo's to mend.
     await this.command("atransferabort");
+    this.#transfer = undefined;
+    const consult = this.#snapshot.calls.find((c) => c.id === transfer.consultId);
+    if (consult) {
+      await this.#ending(
+        consult,
+        {},
+        () => this.command("hangup", this.dialect.hangupParams(consult.id)),
+      );
+      await this.waitFor((s) => !s.calls.some((c) => c.id === consult.id), {
+        description: "the consultation call to end",
+        timeoutMs: this.#commandTimeoutMs,
+      });
+    }
+    const original = this.#snapshot.calls.find((c) => c.id === transfer.originalId);
+    if (original?.state === "established") await this.#resumeCall(original);
   }
 
   /**
@@ -601,6 +701,29 @@ export class Agent extends EventTarget implements AsyncDisposable {
     const before = this.#snapshot;
     this.#update(applyEvent(this.#snapshot, event, Date.now()));
     this.#audio.onEvent(event, before);
+    this.#answerReplacement(event);
+  }
+
+  /**
+   * baresip closes a call that an INVITE with Replaces takes over and then
+   * rings with the replacing call (in that order, within one handler). A
+   * replacement is part of a transfer the user already accepted, so it is
+   * answered at once (RFC 3891 §3).
+   */
+  #answerReplacement(event: BaresipEvent): void {
+    if (event.type === "CALL_CLOSED" && / replaced$/.test(event.param ?? "")) {
+      this.#replacedAt = Date.now();
+      return;
+    }
+    if (event.type !== "CALL_INCOMING" || this.#replacedAt === undefined) return;
+    const recent = Date.now() - this.#replacedAt < REPLACEMENT_WINDOW_MS;
+    this.#replacedAt = undefined;
+    if (!recent) return;
+    const call = this.#snapshot.calls.find((c) => c.id === event.callId);
+    if (call) this.#update(updateCall(this.#snapshot, call, { transferred: false }));
+    this.command("accept", this.dialect.callParams(event.callId)).catch(() => {
+      // the caller gave up meanwhile: its close event tells
+    });
   }
 
   #onExit(info: ExitInfo): void {
@@ -642,6 +765,128 @@ export class Agent extends EventTarget implements AsyncDisposable {
       await this.command("uaaddheader", uaAddHeaderParams(name, value));
       this.#addedHeaders.push(name);
     }
+  }
+
+  /**
+   * Runs `verb` on `call`. Where its parameters name the call (`params`),
+   * or the call is the newest, as it is; else (1.0.0's hold, resume and
+   * hangup act on the menu's current call) the call is made current first
+   * (`callfind`), and the newest made current again after.
+   */
+  async #onCall<T>(
+    call: CallSnapshot,
+    params: string | undefined,
+    verb: () => Promise<T>,
+  ): Promise<T> {
+    const newest = currentCall(this.#snapshot);
+    if (params !== undefined || call === newest || call.id === undefined) return await verb();
+    await this.command("callfind", call.id);
+    try {
+      return await verb();
+    } finally {
+      if (newest?.id) await this.command("callfind", newest.id).catch(() => {});
+    }
+  }
+
+  async #resumeCall(call: CallSnapshot): Promise<void> {
+    const answered = this.#reinviteAnswered(
+      call.id,
+      "resume",
+      (dir) => !/^(sendonly|inactive)$/.test(dir),
+    );
+    try {
+      const params = this.dialect.callParams(call.id);
+      await this.#onCall(call, params, () => this.command("resume", params));
+    } catch (error) {
+      if (!isStrayResumeError(error, this.#snapshot)) {
+        answered.cancel();
+        throw error;
+      }
+      // baresip 1.1.x (uag_hold_resume) also tries to hold "the other active
+      // call", finds none and answers EINVAL, though it did resume this one:
+      // its re-INVITE with a=sendrecv goes out. Nothing failed.
+    }
+    this.#audio.noteReinvite();
+    const now = this.#snapshot.calls.find((c) => c.id === call.id) ?? currentCall(this.#snapshot);
+    if (now) this.#update(updateCall(this.#snapshot, now, { held: false }));
+    await answered.promise;
+  }
+
+  #requireTransfer(verb: string): { originalId?: string; consultId?: string } {
+    if (!this.#transfer) {
+      throw new AgentError(`agent "${this.name}" cannot ${verb} a transfer: none is in progress`, {
+        hint: "start one with attendedTransfer(target)",
+      });
+    }
+    return this.#transfer;
+  }
+
+  /**
+   * Runs the command that ends `call`, with the call marked as ended by this
+   * agent first (its CALL_CLOSED may beat the command's answer), and the mark
+   * taken back when baresip refuses.
+   */
+  async #ending(call: CallSnapshot, ending: { code?: number }, send: () => Promise<unknown>) {
+    this.#update(updateCall(this.#snapshot, call, { ending }));
+    try {
+      await send();
+    } catch (error) {
+      const now = this.#snapshot.calls.find((c) =>
+        c.id === call.id && c.direction === call.direction
+      );
+      if (now) this.#update(updateCall(this.#snapshot, now, { ending: undefined }));
+      throw error;
+    }
+  }
+
+  /**
+   * Waits for the peer's SDP answer to this agent's re-INVITE of call `id`
+   * (a `CALL_REMOTE_SDP answer` event whose audio direction, where the
+   * version reports one, passes `fits`: 1.1.0 also reports a stale answer
+   * first). Registered before the command is sent, as the event may beat
+   * the command's answer.
+   */
+  #reinviteAnswered(
+    id: string | undefined,
+    verb: string,
+    fits: (audioDir: string) => boolean,
+  ): { promise: Promise<void>; cancel(): void } {
+    const timeoutMs = this.#commandTimeoutMs;
+    let cancel = () => {};
+    const promise = new Promise<void>((resolve, reject) => {
+      const onEvent: EventListener = (e) => {
+        const event = (e as CustomEvent<BaresipEvent>).detail;
+        if (event.type === "CALL_CLOSED" && (!id || event.callId === id)) {
+          return done(
+            new AgentError(
+              `agent "${this.name}": the call ended before the peer answered the ${verb}`,
+            ),
+          );
+        }
+        if (event.type !== "CALL_REMOTE_SDP" || event.param !== "answer") return;
+        if (id && event.callId && event.callId !== id) return;
+        if (event.audioDir && !fits(event.audioDir)) return;
+        done();
+      };
+      const timer = setTimeout(
+        () =>
+          done(
+            new AgentError(
+              `agent "${this.name}": the peer did not answer the re-INVITE of the ${verb} within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.removeEventListener("event", onEvent);
+        if (error) reject(error);
+        else resolve();
+      };
+      cancel = () => done();
+      this.addEventListener("event", onEvent);
+    });
+    return { promise, cancel };
   }
 
   #update(next: AgentSnapshot): void {
@@ -691,22 +936,6 @@ export class Agent extends EventTarget implements AsyncDisposable {
     }
   }
 
-  /**
-   * Runs `verb` on `call`: baresip's verbs act on its current call, so an
-   * older call is made current first (`callfind`) and the newest made
-   * current again after, the call the agent's other verbs act on.
-   */
-  async #onCall(call: CallSnapshot, verb: () => Promise<string>): Promise<string> {
-    const newest = currentCall(this.#snapshot);
-    if (call === newest || call.id === undefined) return await verb();
-    await this.command("callfind", call.id);
-    try {
-      return await verb();
-    } finally {
-      if (newest?.id) await this.command("callfind", newest.id).catch(() => {});
-    }
-  }
-
   async #replaceUserAgent(regint: number): Promise<void> {
     const line = renderAccountLine(this.account, { regint });
     await this.command("uadel", this.aor).catch(() => {});
@@ -715,8 +944,28 @@ export class Agent extends EventTarget implements AsyncDisposable {
 }
 
 function loopbackAccount(name: string, sipPort: number): AccountSettings {
-  const user = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "agent";
-  return { username: user, domain: `127.0.0.1:${sipPort}`, regint: 0 };
+  return { username: sipUserPart(name), domain: `127.0.0.1:${sipPort}`, regint: 0 };
+}
+
+/**
+ * An agent's name as the user part of its loopback URI: as written (SIP
+ * user parts are case-sensitive), with every character outside RFC 3261's
+ * unreserved set percent-encoded (`"front desk"` → `front%20desk`).
+ *
+ * @example
+ * ```ts
+ * sipUserPart("Alice"); // "Alice"
+ * sipUserPart("front desk"); // "front%20desk"
+ * ```
+ */
+export function sipUserPart(name: string): string {
+  if (name === "") return "agent";
+  return [...new TextEncoder().encode(name)].map((byte) => {
+    const ch = String.fromCharCode(byte);
+    return /[A-Za-z0-9\-_.!~*'()]/.test(ch)
+      ? ch
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }).join("");
 }
 
 function isLoopbackHost(domain: string): boolean {
@@ -745,6 +994,7 @@ export function qualityOf(s: AgentSnapshot): CallQuality | undefined {
 async function writeAgentFiles(
   dir: string,
   install: BaresipInstall,
+  dialect: Dialect,
   ports: AgentPorts,
   account: AccountSettings,
   loopback: boolean,
@@ -752,6 +1002,7 @@ async function writeAgentFiles(
 ): Promise<void> {
   const modulePath = options.config?.modulePath ?? install.modulePath;
   const extraModules = [
+    ...dialect.extraModules(),
     ...codecModules(account.audio_codecs ?? []).filter((m) => m !== "g711")
       .filter((m) => hasModule(modulePath, m)),
     ...(account.media_enc === "srtp" || account.media_enc?.startsWith("srtp-") ? ["srtp"] : []),
@@ -768,6 +1019,8 @@ async function writeAgentFiles(
     audioSource: options.audioSource ?? audioSourceOf(options.config),
     recordDir: audioDir(dir),
     extraModules,
+    calls: options.calls,
+    versionLines: dialect.configLines(),
   });
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
   await Deno.writeTextFile(

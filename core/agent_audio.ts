@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type AgentSnapshot, currentCall } from "./agent_state.ts";
 import { listenForTone, type ToneHeard, ToneNotHeardError } from "./audio/listen.ts";
 import { type AudioSpec, type PreparedSource, prepareSource } from "./audio/source.ts";
-import { withFixedSizes } from "./audio/wav.ts";
+import { joinWavs, withFixedSizes } from "./audio/wav.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { AgentError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
@@ -22,10 +22,14 @@ export interface CallAudio {
   callId?: string;
   /** The peer's number (user part), for file names. */
   peer: string;
-  /** What the agent encoded and sent. */
+  /** What the agent encoded and sent (the newest segment). */
   sentPath?: string;
-  /** What the agent received and decoded. */
+  /** What the agent received and decoded (the newest segment). */
   receivedPath?: string;
+  /** Every segment of what it sent, oldest first: 4.x starts a new dump after each re-INVITE. */
+  sentSegments: string[];
+  /** Every segment of what it received, oldest first. */
+  receivedSegments: string[];
   /** The call went through a re-INVITE (hold, resume) since its audio started. */
   reinvited: boolean;
 }
@@ -77,20 +81,33 @@ export class AgentAudio {
     const match = DUMP_LINE.exec(line);
     if (!match) return;
     const [, direction, path] = match;
+    // 4.x prints the line twice: when it names the file (at each stream
+    // update) and when the first frame opens it. Only an open file counts.
+    if (!exists(path)) return;
     const call = currentCall(this.#init.snapshot());
+    const segments = (a: CallAudio) => direction === "encode" ? a.sentSegments : a.receivedSegments;
     let audio = this.#calls.at(-1);
-    const sameCall = audio && (direction === "encode" ? !audio.sentPath : !audio.receivedPath) &&
+    const idsAgree = audio &&
       (audio.callId === undefined || call?.id === undefined || audio.callId === call.id);
-    if (!audio || !sameCall) {
+    const firstOfCall = idsAgree && segments(audio!).length === 0;
+    const laterOfCall = idsAgree && audio!.callId !== undefined && audio!.callId === call?.id;
+    if (!audio || !(firstOfCall || laterOfCall)) {
       audio = {
         index: this.#calls.length + 1,
         callId: call?.id,
         peer: call?.peer.number ?? "unknown",
         reinvited: false,
+        sentSegments: [],
+        receivedSegments: [],
       };
       this.#calls.push(audio);
     }
-    const kept = keepAside(path, `${this.#init.workDir}/call${audio.index}-${direction}.dump.wav`);
+    const n = segments(audio).length + 1;
+    const kept = keepAside(
+      path,
+      `${this.#init.workDir}/call${audio.index}-${direction}${n > 1 ? `-${n}` : ""}.dump.wav`,
+    );
+    segments(audio).push(kept);
     if (direction === "encode") audio.sentPath = kept;
     else audio.receivedPath = kept;
     this.#changes.dispatchEvent(new Event("change"));
@@ -98,6 +115,10 @@ export class AgentAudio {
 
   /** Feeds one baresip event: re-applies the wanted source after each stream change. */
   onEvent(event: BaresipEvent, before: AgentSnapshot): void {
+    // While the call does not send (held by either side), 3.x/4.x have
+    // stopped the audio source: a source set now would keep the next resume
+    // from starting the TX thread, and nothing would be sent again.
+    if (event.audioDir && !event.audioDir.includes("send")) return;
     const established = currentCall(this.#init.snapshot())?.state === "established";
     switch (event.type) {
       case "CALL_ESTABLISHED":
@@ -165,11 +186,18 @@ export class AgentAudio {
       );
     }
     try {
-      return await listenForTone(audio.receivedPath, hz, {
+      return await listenForTone(() => audio.receivedPath!, hz, {
         timeoutMs: Math.max(0, deadline - Date.now()),
         signal,
       });
     } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new AgentError(
+          `agent "${name}" could not listen for ${hz} Hz: the received audio of its call is gone ` +
+            `(${(error as Error).message})`,
+          { cause: error },
+        );
+      }
       if (!(error instanceof ToneNotHeardError)) throw error;
       const caps = this.#init.capabilities;
       const lost = audio.reinvited && !caps.has("audio-after-hold")
@@ -193,7 +221,7 @@ export class AgentAudio {
     if (!audio?.receivedPath) return undefined;
     const dir = this.#init.recordDir ?? this.#init.workDir;
     const out = join(dir, fileName(audio, "received"));
-    await copyFixed(audio.receivedPath, out);
+    await copyJoined(audio.receivedSegments, out);
     return out;
   }
 
@@ -208,9 +236,9 @@ export class AgentAudio {
     const dir = this.#init.recordDir;
     if (!dir) return;
     for (const audio of this.#calls) {
-      if (audio.sentPath) await copyFixed(audio.sentPath, join(dir, fileName(audio, "sent")));
+      if (audio.sentPath) await copyJoined(audio.sentSegments, join(dir, fileName(audio, "sent")));
       if (audio.receivedPath) {
-        await copyFixed(audio.receivedPath, join(dir, fileName(audio, "received")));
+        await copyJoined(audio.receivedSegments, join(dir, fileName(audio, "received")));
       }
     }
   }
@@ -283,18 +311,33 @@ function keepAside(path: string, to: string): string {
   }
 }
 
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** `call1-b-received.wav`: the call's number, the peer, and the direction. */
 function fileName(audio: CallAudio, kind: "sent" | "received"): string {
   const peer = audio.peer.replace(/[^A-Za-z0-9+._-]+/g, "_") || "peer";
   return `call${audio.index}-${peer}-${kind}.wav`;
 }
 
-async function copyFixed(from: string, to: string): Promise<void> {
-  try {
-    await Deno.writeFile(to, withFixedSizes(await Deno.readFile(from)), { mode: 0o644 });
-  } catch {
-    // A dump baresip never got to write a header into holds no audio to keep.
+/** Writes the segments of one direction of a call as one WAV with fixed sizes. */
+async function copyJoined(segments: string[], to: string): Promise<void> {
+  const files: Uint8Array[] = [];
+  for (const path of segments) {
+    try {
+      const bytes = await Deno.readFile(path);
+      withFixedSizes(bytes); // throws for a dump with no header yet
+      files.push(bytes);
+    } catch {
+      // A dump baresip never got to write a header into holds no audio to keep.
+    }
   }
+  if (files.length > 0) await Deno.writeFile(to, joinWavs(files), { mode: 0o644 });
 }
 
 function describeSpec(spec: AudioSpec): string {

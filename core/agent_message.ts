@@ -16,7 +16,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { Capabilities } from "./capabilities.ts";
+import type { Dialect } from "./dialect.ts";
 import { AgentError } from "./errors.ts";
 import { headerValue } from "./sip_headers.ts";
 import type { SipMessage } from "./sip_trace.ts";
@@ -58,7 +58,8 @@ export interface AgentMessagesInit {
   name: string;
   /** The agent's baresip config folder (holds the `contacts` file). */
   configDir: string;
-  capabilities: Capabilities;
+  /** The agent's baresip dialect (does its ctrl_tcp send message frames?). */
+  dialect: Pick<Dialect, "receivesMessageFrames">;
   /** True when the agent runs with its SIP trace (answers to sends, 1.0.0's received texts). */
   sipTrace: boolean;
   command(name: string, params?: string): Promise<string>;
@@ -77,7 +78,7 @@ export class AgentMessages {
 
   constructor(init: AgentMessagesInit) {
     this.#init = init;
-    if (!init.capabilities.has("message-frames") && init.sipTrace) {
+    if (!init.dialect.receivesMessageFrames() && init.sipTrace) {
       init.onSipMessage((m) => {
         if (m.direction === "received" && m.method === "MESSAGE") this.#add(fromTrace(m));
       });
@@ -91,7 +92,7 @@ export class AgentMessages {
 
   /** Feeds one ctrl_tcp `message` frame. */
   onFrame(frame: Record<string, unknown>): void {
-    if (!this.#init.capabilities.has("message-frames")) return;
+    if (!this.#init.dialect.receivesMessageFrames()) return;
     const from = typeof frame.from === "string" ? frame.from : "";
     this.#add({
       from: stripAngles(from),

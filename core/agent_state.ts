@@ -5,7 +5,10 @@
  *
  * @module
  */
+import { type CallEndCause, classifyClose } from "./dialect.ts";
 import type { BaresipEvent, RtcpStats } from "./frames.ts";
+
+export type { CallEndCause } from "./dialect.ts";
 
 /** States of a call, and `Idle` when an agent has none. */
 export const CallState = {
@@ -41,6 +44,12 @@ export interface CallSnapshot {
   startedAt: number;
   establishedAt?: number;
   rtcp?: RtcpStats;
+  /** This agent asked baresip to end the call (hang up, cancel, decline with `code`). */
+  ending?: { code?: number };
+  /** The call was handed on by a transfer (a REFER received or sent, or a Replaces). */
+  transferred?: boolean;
+  /** The peer holds the call (its re-INVITE offered sendonly or inactive); not reported by 1.0.0. */
+  remoteHeld?: boolean;
 }
 
 /** Registration state of the agent's account. */
@@ -50,14 +59,35 @@ export interface RegistrationSnapshot {
   reason?: string;
 }
 
-/** How the last call ended. */
+/** How a call ended. */
 export interface CloseInfo {
+  /** baresip's own words, as this version prints them. */
   reason: string;
+  /** The SIP status code that ended it, when one did (received, or sent when declining). */
   statusCode?: number;
+  /** Why, the same on every baresip version. */
+  cause: CallEndCause;
+  /** Which side ended it, where that is known. */
+  by?: "local" | "remote";
   callId?: string;
   peer?: Peer;
   at: number;
 }
+
+/** A call that has ended: how it went and how it ended. */
+export interface EndedCall {
+  id?: string;
+  direction: "incoming" | "outgoing";
+  peer: Peer;
+  startedAt: number;
+  establishedAt?: number;
+  /** Seconds from established to close; undefined for a call never established. */
+  durationS?: number;
+  close: CloseInfo;
+}
+
+/** Ended calls kept per agent, newest last. */
+export const MAX_ENDED_CALLS = 100;
 
 /** Message-waiting indication (RFC 3842) from the last NOTIFY. */
 export interface MessageWaiting {
@@ -72,6 +102,8 @@ export interface AgentSnapshot {
   registration: RegistrationSnapshot;
   calls: CallSnapshot[];
   lastClose?: CloseInfo;
+  /** The agent's ended calls, oldest first, at most {@link MAX_ENDED_CALLS}. */
+  ended: EndedCall[];
   dtmfReceived: string;
   messageWaiting?: MessageWaiting;
   /** Statistics of the last RTCP report of any call. */
@@ -80,7 +112,7 @@ export interface AgentSnapshot {
 
 /** The snapshot of a fresh agent. */
 export function initialSnapshot(): AgentSnapshot {
-  return { registration: { state: "unregistered" }, calls: [], dtmfReceived: "" };
+  return { registration: { state: "unregistered" }, calls: [], ended: [], dtmfReceived: "" };
 }
 
 /** The call verbs act on: the newest one. */
@@ -147,20 +179,24 @@ export function updateCurrentCall(
   change: Partial<Pick<CallSnapshot, "held" | "muted">>,
 ): AgentSnapshot {
   const call = currentCall(s);
-  if (!call) return s;
-  return { ...s, calls: s.calls.map((c) => (c === call ? { ...c, ...change } : c)) };
+  return call ? updateCall(s, call, change) : s;
 }
 
-/** Applies a change to one call of the snapshot (per-call hold and resume). */
+/**
+ * Applies a change to one call (by identity, as found in `s.calls`).
+ *
+ * @example
+ * ```ts
+ * const next = updateCall(s, s.calls[0], { ending: { code: 603 } });
+ * ```
+ */
 export function updateCall(
   s: AgentSnapshot,
   call: CallSnapshot,
-  change: Partial<Pick<CallSnapshot, "held" | "muted">>,
+  change: Partial<Omit<CallSnapshot, "direction" | "startedAt">>,
 ): AgentSnapshot {
-  const target = s.calls.find((c) => c === call) ??
-    s.calls.find((c) => c.id !== undefined && c.id === call.id);
-  if (!target) return s;
-  return { ...s, calls: s.calls.map((c) => (c === target ? { ...c, ...change } : c)) };
+  if (!s.calls.includes(call)) return s;
+  return { ...s, calls: s.calls.map((c) => (c === call ? { ...c, ...change } : c)) };
 }
 
 /** Marks the registration as under way (after `register()` was accepted). */
@@ -210,19 +246,63 @@ export function applyEvent(s: AgentSnapshot, e: BaresipEvent, now: number): Agen
         ? { ...next, calls: s.calls.map((c) => (c === call ? { ...c, rtcp: e.rtcp } : c)) }
         : next;
     }
+    case "TRANSFER": {
+      // A REFER for this call: the new call replaces it, so its end is the transfer's.
+      const call = findCall(s, e);
+      return call ? updateCall(s, call, { transferred: true }) : s;
+    }
+    case "TRANSFER_FAILED": {
+      const call = findCall(s, e);
+      return call ? updateCall(s, call, { transferred: false }) : s;
+    }
+    case "CALL_LOCAL_SDP": {
+      // Our own offer says whether we hold the call, whoever asked for it
+      // (a hold, baresip's auto-hold, an attended transfer): 3.x and later.
+      if (e.param !== "offer" || !e.localAudioDir) return s;
+      const call = findCall(s, e);
+      const held = e.localAudioDir === "sendonly" || e.localAudioDir === "inactive";
+      return call && call.state === CallState.Established ? updateCall(s, call, { held }) : s;
+    }
+    case "CALL_HOLD":
+    case "CALL_RESUME": {
+      const call = findCall(s, e);
+      return call ? updateCall(s, call, { remoteHeld: e.type === "CALL_HOLD" }) : s;
+    }
     case "CALL_CLOSED": {
       const call = findCall(s, e);
       const reason = e.param ?? "";
+      const { cause, by, statusCode } = classifyClose(reason, {
+        direction: call?.direction ?? e.direction ?? "outgoing",
+        established: call?.state === CallState.Established,
+        ending: call?.ending,
+        transferred: call?.transferred ?? false,
+      });
+      const close: CloseInfo = {
+        reason,
+        ...(statusCode !== undefined ? { statusCode } : {}),
+        cause,
+        ...(by ? { by } : {}),
+        callId: e.callId ?? call?.id,
+        peer: call?.peer ?? (e.peerUri ? peerFromUri(e.peerUri, e.peerDisplayName) : undefined),
+        at: now,
+      };
+      const ended: EndedCall[] = call
+        ? [...s.ended, {
+          id: close.callId,
+          direction: call.direction,
+          peer: call.peer,
+          startedAt: call.startedAt,
+          ...(call.establishedAt !== undefined
+            ? { establishedAt: call.establishedAt, durationS: (now - call.establishedAt) / 1000 }
+            : {}),
+          close,
+        }].slice(-MAX_ENDED_CALLS)
+        : s.ended;
       return {
         ...s,
         calls: call ? s.calls.filter((c) => c !== call) : s.calls,
-        lastClose: {
-          reason,
-          statusCode: statusCodeOf(reason),
-          callId: e.callId ?? call?.id,
-          peer: call?.peer ?? (e.peerUri ? peerFromUri(e.peerUri, e.peerDisplayName) : undefined),
-          at: now,
-        },
+        lastClose: close,
+        ended,
       };
     }
     default:

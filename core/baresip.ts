@@ -23,6 +23,8 @@ export interface BaresipInstall {
   version: Version;
   /** Folder holding its modules (`ctrl_tcp.so`, `menu.so`, …). */
   modulePath: string;
+  /** Names of the modules in that folder (`ctrl_tcp`, `sndfile`, …). */
+  modules: ReadonlySet<string>;
 }
 
 /** Modules every agent needs; the module folder must hold them. */
@@ -38,8 +40,10 @@ const MODULE_FOLDERS = [
   "/usr/local/opt/baresip/lib/baresip/modules",
 ];
 
-const INSTALL_HINT = "install it (Debian/Ubuntu: sudo apt-get install baresip-core; " +
-  "macOS: brew install baresip) or set RINGO_BARESIP to the binary's path";
+const INSTALL_HINT = "build the pinned version with .ci/build-baresip (from a checkout), " +
+  "install it (macOS: brew install baresip; Arch: pacman -S baresip; Debian/Ubuntu: " +
+  "sudo apt-get install baresip-core, which is 1.0.0 and lacks newer features), " +
+  "or set RINGO_BARESIP to the binary's path";
 
 const cache = new Map<string, Promise<BaresipInstall>>();
 
@@ -82,6 +86,7 @@ export function detectBaresip(
  */
 export function findBaresipBinary(
   env: Record<string, string | undefined>,
+  pinned: string | undefined = checkoutBaresip(),
 ): { binary: string; source: BaresipSource } {
   const override = env.RINGO_BARESIP;
   if (override) {
@@ -95,14 +100,16 @@ export function findBaresipBinary(
     }
     return { binary: override, source: "RINGO_BARESIP" };
   }
-  const pinned = checkoutBaresip();
   if (pinned && isExecutable(pinned)) return { binary: pinned, source: "checkout" };
   for (const dir of (env.PATH ?? "").split(":")) {
     if (!dir) continue;
     const candidate = `${dir}/baresip`;
     if (isExecutable(candidate)) return { binary: candidate, source: "PATH" };
   }
-  throw new BaresipError("baresip was not found on PATH", { hint: INSTALL_HINT });
+  throw new BaresipError(
+    "baresip was not found: RINGO_BARESIP is not set, this checkout has no pinned build, and PATH has none",
+    { hint: INSTALL_HINT },
+  );
 }
 
 /**
@@ -124,7 +131,7 @@ async function inspect(
 ): Promise<BaresipInstall> {
   const version = await readVersion(binary);
   const modulePath = findModulePath(binary, moduleOverride);
-  return { binary, source, version, modulePath };
+  return { binary, source, version, modulePath, modules: listModules(modulePath) };
 }
 
 async function readVersion(binary: string): Promise<Version> {
@@ -192,6 +199,15 @@ const SOURCE_WORDS: Record<BaresipSource, string> = {
   checkout: "the checkout's pinned build",
   PATH: "from PATH",
 };
+
+function listModules(dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const entry of Deno.readDirSync(dir)) {
+    const match = /^(.+)\.so$/.exec(entry.name);
+    if (match) names.add(match[1]);
+  }
+  return names;
+}
 
 function isExecutable(path: string): boolean {
   try {

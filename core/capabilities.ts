@@ -2,9 +2,12 @@
  * What each baresip version can do, so that a verb the running version lacks
  * fails with a sentence that names the version instead of failing silently.
  *
- * The table is keyed by the first version that has a feature; where a
- * feature maps to a ctrl_tcp command, the commands the running baresip lists
- * in `help` are checked too, so a build without a module is caught as well.
+ * The table is keyed by the first version that has a feature, each row
+ * observed on real builds (Debian's 1.0.0, and 1.1.0, 3.14.0 and 4.10.0 built
+ * by `.ci/build-baresip`): the test of each feature runs it on the baresip
+ * under test and expects either success or this table's error. baresip's
+ * `help` is not consulted: it lists in-call commands only while a
+ * call exists and does not say which commands take parameters.
  *
  * @module
  */
@@ -17,100 +20,70 @@ export type Feature =
   | "reject-with-code"
   | "custom-headers"
   | "dtmf-info"
-  | "audio-after-hold"
   | "dtmf-auto"
-  | "message-frames"
+  | "audio-after-hold"
   | "catchall";
 
-interface FeatureSpec {
-  /** What the user asked for, as a noun phrase. */
+/** One row of the capability table. */
+export interface FeatureSpec {
+  /** What the user asked for, as a noun phrase (README's table shows it). */
   description: string;
-  /** First baresip version known to have it. */
+  /** The API that needs it, as README's table names it. */
+  api: string;
+  /** First baresip version that has it. */
   since: Version;
-  /** ctrl_tcp commands it needs, checked against `help` when known. */
-  commands?: string[];
-  /** The command must accept parameters (listed as `/name ..` in help). */
-  commandTakesParams?: string;
+  /** Why that version: the change that brought it. */
+  origin: string;
 }
 
-const FEATURES: Record<Feature, FeatureSpec> = {
-  // baresip#1718 (atransferstart/exec/abort, merged early 2022): not in 1.1.0's menu.
+/** The capability table: feature → first version, with the reason beside each row. */
+export const FEATURES: Readonly<Record<Feature, FeatureSpec>> = {
   "attended-transfer": {
     description: "attended transfer",
+    api: "`attendedTransfer`, `completeTransfer`, `abortTransfer`",
     since: version("2.0.0"),
-    commands: ["atransferstart", "atransferexec", "atransferabort"],
+    origin: "baresip#1718 (atransferstart/exec/abort); 1.1.0's menu has none of them",
   },
   "reject-with-code": {
-    description: "rejecting a call with a chosen SIP status code",
-    since: version("2.0.0"),
-    commandTakesParams: "hangup",
+    description: "declining a call with a code other than 486 Busy Here",
+    api: "`reject(603)`, `reject(480)`",
+    since: version("3.19.0"),
+    origin: "baresip#3238 added scode=/reason= to hangup; before it hangup always sends 486",
   },
   "custom-headers": {
     description: "custom SIP headers on outgoing INVITEs",
+    api: "`headers` in the agent config",
     since: version("2.0.0"),
-    commands: ["uaaddheader", "uarmheader"],
+    origin: "uaaddheader/uarmheader; 1.x has no way to add a header to an INVITE",
   },
-  // baresip#1258 (merged 2021-03-10, released in 1.1.0): `dtmfmode=info`.
   "dtmf-info": {
     description: 'DTMF via SIP INFO (dtmf_mode "info")',
+    api: '`dtmf_mode: "info"`',
     since: version("1.1.0"),
+    origin: "baresip#1258 (dtmfmode=info), released in 1.1.0",
   },
-  // baresip#1583 (merged 2021-08-25, after 1.1.0): `dtmfmode=auto`.
   "dtmf-auto": {
     description: 'DTMF mode "auto" (SIP INFO when the peer has no telephone-event)',
+    api: '`dtmf_mode: "auto"`',
     since: version("2.0.0"),
+    origin: "baresip#1583 (dtmfmode=auto), after 1.1.0",
   },
-  // baresip#1496: a hold flushed the decode-side audio filters (sndfile's
-  // received-audio dump among them) and nothing rebuilt them; fixed by #1498.
   "audio-after-hold": {
     description: "received audio after a hold in the same call",
+    api: "`verifyAudio` after `hold()`/`resume()`",
     since: version("2.0.0"),
+    origin: "baresip#1496: a hold flushed the decode-side filters for good; fixed by #1498",
   },
-  // 1.0.0's ctrl_tcp has no message listener (no message_listen import);
-  // 1.1.0's sends {"message":true,...} frames. Older ones: read the SIP trace.
-  "message-frames": {
-    description: "received SIP MESSAGEs over ctrl_tcp",
-    since: version("1.1.0"),
-  },
-  // baresip#2925 (3.11.0): the account parameter `catchall=yes`.
-  "catchall": {
+  catchall: {
     description: "catch-all accounts (answering calls to any user at this agent)",
+    api: "`catchall = true` in a phone profile",
     since: version("3.11.0"),
+    origin: "baresip#2925 (3.11.0) reads the catchall flag from the accounts file",
   },
 };
 
-/** The command list parsed from baresip's `help` output. */
-export interface CommandList {
-  /** Long command names. */
-  names: Set<string>;
-  /** Names of commands that take parameters. */
-  withParams: Set<string>;
-}
-
 /**
- * Parses the text of baresip's `help` command into the long command names
- * and which of them take parameters (`/dial ..`).
- *
- * @example
- * ```ts
- * parseHelp("  /accept   a   Accept incoming call\n  /dial ..  d ..  Dial").names.has("dial"); // true
- * ```
- */
-export function parseHelp(text: string): CommandList {
-  const names = new Set<string>();
-  const withParams = new Set<string>();
-  for (const line of text.split("\n")) {
-    const match = /^\s*\/([a-z0-9_]+)(\s+\.\.)?/i.exec(line);
-    if (!match) continue;
-    names.add(match[1]);
-    if (match[2]) withParams.add(match[1]);
-  }
-  return { names, withParams };
-}
-
-/**
- * The features of one running baresip: its version plus, when known, the
- * commands it lists.
+ * The features of one running baresip version.
  *
  * @example
  * ```ts
@@ -120,7 +93,7 @@ export function parseHelp(text: string): CommandList {
  * ```
  */
 export class Capabilities {
-  constructor(readonly version: Version, readonly commands?: CommandList) {}
+  constructor(readonly version: Version) {}
 
   /** True when this baresip supports `feature`. */
   has(feature: Feature): boolean {
@@ -132,8 +105,8 @@ export class Capabilities {
     const reason = this.missingReason(feature);
     if (reason) {
       throw new CapabilityError(reason, {
-        hint: `install baresip ${formatVersion(FEATURES[feature].since)} or newer, ` +
-          "or point RINGO_BARESIP at one",
+        hint: `install baresip ${formatVersion(FEATURES[feature].since)} or newer ` +
+          "(.ci/build-baresip builds 4.10.0), or point RINGO_BARESIP at one",
       });
     }
   }
@@ -142,25 +115,11 @@ export class Capabilities {
   missingReason(feature: Feature): string | undefined {
     const spec = FEATURES[feature];
     const running = `baresip ${formatVersion(this.version)}`;
-    if (!atLeast(this.version, spec.since)) {
-      return `${spec.description} needs baresip ≥ ${
-        formatVersion(spec.since)
-      } (this is ${running})`;
-    }
-    if (!this.commands) return undefined;
-    const missing = (spec.commands ?? []).filter((c) => !this.commands!.names.has(c));
-    if (missing.length > 0) {
-      return `${spec.description} needs the ctrl_tcp command${missing.length > 1 ? "s" : ""} ` +
-        `${missing.map((c) => `'${c}'`).join(", ")}, which ${running} does not list`;
-    }
-    const takes = spec.commandTakesParams;
-    if (takes && !this.commands.withParams.has(takes)) {
-      return `${spec.description} needs '${takes}' to take parameters, which it does not in ${running}`;
-    }
-    return undefined;
+    if (atLeast(this.version, spec.since)) return undefined;
+    return `${spec.description} needs baresip ≥ ${formatVersion(spec.since)} (this is ${running})`;
   }
 
-  /** Every feature with whether it is available: for `--version` style reports. */
+  /** Every feature with whether it is available: for `--version`/doctor style reports. */
   summary(): Record<Feature, boolean> {
     const out = {} as Record<Feature, boolean>;
     for (const feature of Object.keys(FEATURES) as Feature[]) out[feature] = this.has(feature);

@@ -23,7 +23,30 @@ export interface AgentConfigOptions {
   recordDir?: string;
   /** Extra modules to load (e.g. `srtp`, `stun`, `mwi`). */
   extraModules?: string[];
+  /** How calls are handled; every field has a default. */
+  calls?: CallHandling;
+  /** Lines whose keys differ by baresip version (from the agent's dialect), appended last. */
+  versionLines?: Array<[string, string]>;
 }
+
+/** How an agent handles its calls (baresip's `call_*` and `rtp_timeout` settings). */
+export interface CallHandling {
+  /** Calls at once before baresip answers `486 Max Calls`; default {@link DEFAULT_MAX_CALLS}. */
+  maxCalls?: number;
+  /** Put the established call on hold when another is answered; default false. */
+  autoHold?: boolean;
+  /** End a call after this many seconds without RTP (0: never); default {@link DEFAULT_RTP_TIMEOUT_S}. */
+  rtpTimeoutS?: number;
+}
+
+/** Calls an agent takes at once by default. */
+export const DEFAULT_MAX_CALLS = 16;
+
+/**
+ * Seconds without RTP after which a call ends (cause `rtp-timeout`):
+ * agents always send RTP while a call sends audio, so a silent peer vanished.
+ */
+export const DEFAULT_RTP_TIMEOUT_S = 30;
 
 /** Sample rate of the virtual audio: baresip 1.0.0's ausine works only at 48 kHz. */
 export const AUDIO_SAMPLE_RATE = 48_000;
@@ -62,7 +85,10 @@ export function renderAgentConfig(options: AgentConfigOptions): string {
     ["sip_listen", `${listen}:${options.sipPort}`],
     ...(options.loopback ? [["net_interface", "127.0.0.1"] as [string, string]] : []),
     ["call_local_timeout", 120],
-    ["call_max_calls", 4],
+    ["call_max_calls", options.calls?.maxCalls ?? DEFAULT_MAX_CALLS],
+    // Read since 1.1.0; 1.0.0 ignores the key (it never holds the other call).
+    ["call_hold_other_calls", options.calls?.autoHold ? "yes" : "no"],
+    ["rtp_timeout", options.calls?.rtpTimeoutS ?? DEFAULT_RTP_TIMEOUT_S],
     ["audio_player", `aubridge,${options.audioDevice}`],
     ["audio_alert", `aubridge,${options.audioDevice}-alert`],
     ["audio_source", options.audioSource ?? SILENT_SOURCE],
@@ -74,14 +100,14 @@ export function renderAgentConfig(options: AgentConfigOptions): string {
     ["rtp_ports", "10000-60000"],
     ["rtp_stats", "yes"],
     ["rtcp_mux", "no"],
-    ["jitter_buffer_delay", "1-10"],
     ["module_path", options.modulePath],
     ...modules.map((m) => ["module", `${m}.so`] as [string, string]),
-    ["module_tmp", "account.so"],
+    ["module_app", "account.so"],
     ["module_app", "menu.so"],
     ["module_app", "ctrl_tcp.so"],
     ["ctrl_tcp_listen", `127.0.0.1:${options.ctrlPort}`],
     ...(options.recordDir ? [["snd_path", options.recordDir] as [string, string]] : []),
+    ...(options.versionLines ?? []),
   ];
   return lines.map(([key, value]) => `${key}\t${value}`).join("\n") + "\n";
 }

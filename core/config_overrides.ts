@@ -134,7 +134,7 @@ export function applyConfigOverrides(text: string, lines: ReadonlyArray<[string,
   return out.map(([k, v]) => `${k}\t${v}`).join("\n") + "\n";
 }
 
-/** Modules go before the `module_tmp`/`module_app` lines, where baresip loads codecs and drivers. */
+/** Modules go after the last `module` line, before the `module_app` lines. */
 function insertModule(out: Array<[string, string]>, key: string, value: string): void {
   if (key !== "module") {
     out.push([key, value]);

@@ -31,6 +31,9 @@ const eventSchema = z.object({
   id: z.string().optional(),
   param: z.string().optional(),
   rtcp_stats: rtcpStatsSchema.optional(),
+  audiodir: z.string().optional(),
+  remoteaudiodir: z.string().optional(),
+  localaudiodir: z.string().optional(),
 }).loose();
 
 const responseSchema = z.object({
@@ -67,6 +70,15 @@ export interface BaresipEvent {
   param?: string;
   /** RTCP statistics of `CALL_RTCP` events. */
   rtcp?: RtcpStats;
+  /**
+   * The call's negotiated audio direction (`sendrecv`, `sendonly`,
+   * `recvonly`, `inactive`), in call events of baresip ≥ 3.x.
+   */
+  audioDir?: string;
+  /** The audio direction the peer's SDP asked for, in call events of baresip ≥ 3.x. */
+  remoteAudioDir?: string;
+  /** The audio direction this agent's own SDP offers, in call events of baresip ≥ 3.x. */
+  localAudioDir?: string;
   /** The whole decoded JSON object, including fields ringo does not know. */
   raw: Record<string, unknown>;
 }
@@ -124,6 +136,9 @@ export function decodeFrame(text: string): CtrlFrame {
         callId: e.id,
         param: e.param,
         rtcp: e.rtcp_stats,
+        audioDir: e.audiodir,
+        remoteAudioDir: e.remoteaudiodir,
+        localAudioDir: e.localaudiodir,
         raw: record,
       },
     };

@@ -10,6 +10,8 @@ export * from "./agent_state.ts";
 export * from "./baresip.ts";
 export * from "./capabilities.ts";
 export * from "./config.ts";
+export * from "./dialect.ts";
+export * from "./sip_status.ts";
 export * from "./ctrl_tcp.ts";
 export * from "./errors.ts";
 export * from "./frames.ts";

@@ -59,6 +59,42 @@ export interface CallView {
   rtcp?: RtcpView;
 }
 
+/** Why a call ended, the same on every baresip version (see core/dialect.ts). */
+export type CallEndCause =
+  | "bye"
+  | "cancel"
+  | "rejected"
+  | "busy"
+  | "not-found"
+  | "timeout"
+  | "rtp-timeout"
+  | "transfer"
+  | "error";
+
+/** How a call ended. */
+export interface CloseView {
+  /** baresip's own words. */
+  reason: string;
+  statusCode?: number;
+  cause: CallEndCause;
+  /** Which side ended it, where known. */
+  by?: "local" | "remote";
+  callId?: string;
+  peer?: PeerView;
+}
+
+/** A call that has ended. */
+export interface EndedCallView {
+  id?: string;
+  direction: "incoming" | "outgoing";
+  peer: PeerView;
+  startedAt: number;
+  establishedAt?: number;
+  /** Seconds from established to close; absent for a call never established. */
+  durationS?: number;
+  close: CloseView;
+}
+
 /** What an agent sends: `tone(hz)`, `file(path)` or `silent()` in scenarios. */
 export type AudioSource =
   | { kind: "tone"; hz: number }
@@ -98,7 +134,9 @@ export interface AgentView {
     reason?: string;
   };
   calls: CallView[];
-  lastClose?: { reason: string; statusCode?: number; callId?: string; peer?: PeerView };
+  lastClose?: CloseView;
+  /** The agent's ended calls, oldest first (the engine keeps the last 100). */
+  ended: EndedCallView[];
   dtmfReceived: string;
   messageWaiting?: { waiting: boolean; newMessages?: number; oldMessages?: number };
   /** False once the agent's baresip process has ended. */

@@ -83,25 +83,39 @@ export function diffCalls(before: AgentSnapshot, after: AgentSnapshot): CallChan
 export type LocalAction = "rejected" | "deflected" | "cancelled" | "hung_up";
 
 /**
- * How an ended call is told: answered, or why not.
+ * How an ended call is told: answered, or why not — from the engine's end
+ * cause where it gave one, else from the status code.
  *
  * @example
  * ```ts
- * callOutcome({ direction: "outgoing", establishedAt: undefined }, { reason: "486 Busy Here", statusCode: 486, at: 0 });
+ * callOutcome({ direction: "outgoing", establishedAt: undefined }, { reason: "486 Busy Here", statusCode: 486, cause: "busy" });
  * // "busy"
- * callOutcome({ direction: "incoming", establishedAt: undefined }, { reason: "Request Terminated", at: 0 });
+ * callOutcome({ direction: "incoming", establishedAt: undefined }, { reason: "Request Terminated", cause: "cancel" });
  * // "missed"
  * ```
  */
 export function callOutcome(
   call: Pick<CallSnapshot, "direction" | "establishedAt">,
-  close: Pick<CloseInfo, "reason" | "statusCode"> | undefined,
+  close: Pick<CloseInfo, "reason" | "statusCode"> & { cause?: CloseInfo["cause"] } | undefined,
   local?: LocalAction,
 ): CallOutcome {
   if (local === "deflected") return "deflected";
   if (call.establishedAt !== undefined) return "answered";
   if (call.direction === "incoming") return local === "rejected" ? "rejected" : "missed";
   const code = close?.statusCode;
+  switch (close?.cause) {
+    case "busy":
+      return "busy";
+    case "rejected":
+      return code === 480 || code === 487 ? "no_answer" : "rejected";
+    case "timeout":
+    case "cancel":
+      return "no_answer";
+    case "not-found":
+    case "error":
+    case "rtp-timeout":
+      return "failed";
+  }
   if (code === 486 || code === 600) return "busy";
   if (code === 603 || code === 403) return "rejected";
   if (code === undefined || code === 487 || code === 408 || code === 480) return "no_answer";

@@ -11,7 +11,12 @@
  */
 import { accountAor } from "../core/account.ts";
 import { Agent } from "../core/agent.ts";
-import type { AgentSnapshot, CallSnapshot, MessageWaiting } from "../core/agent_state.ts";
+import type {
+  AgentSnapshot,
+  CallSnapshot,
+  CloseInfo,
+  MessageWaiting,
+} from "../core/agent_state.ts";
 import { callQuality } from "../core/audio/emodel.ts";
 import { detectBaresip } from "../core/baresip.ts";
 import { Capabilities } from "../core/capabilities.ts";
@@ -86,6 +91,8 @@ export interface SessionCallView {
   display_name?: string;
   contact?: string;
   held: boolean;
+  /** The other side holds the call (not reported by baresip 1.0.0). */
+  remote_held?: boolean;
   muted: boolean;
   started_at: string;
   duration_secs: number;
@@ -103,6 +110,10 @@ export interface LastCallView {
   contact?: string;
   reason: string;
   status_code?: number;
+  /** Why it ended, the same on every baresip version (`bye`, `busy`, `cancel`, `transfer`…). */
+  cause?: string;
+  /** Which side ended it, when known. */
+  by?: "local" | "remote";
   answered: boolean;
   outcome: CallOutcome;
   duration_secs: number;
@@ -241,6 +252,8 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       sipTrace: true,
       recordDir: options.recordDir,
       env,
+      // Answering a second call holds the first (baresip's call_hold_other_calls; 1.0.0 always does).
+      calls: { autoHold: settings.auto_hold ?? PROFILE_DEFAULTS.auto_hold },
       config: {
         audio: audio.audio,
         modulePath: baresip.module_path,
@@ -350,7 +363,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       c.direction === "incoming" && c.state === "ringing"
     );
     if (!ringing) throw new SessionError("there is no ringing incoming call to accept");
-    await this.#holdActive();
+    // The engine holds the active call itself when auto_hold is on (see the `calls` option).
     await this.agent.accept();
     return this.#view(ringing);
   }
@@ -717,7 +730,9 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
 
   #ended(
     call: CallSnapshot,
-    close: { reason: string; statusCode?: number; at: number } | undefined,
+    close:
+      | Pick<CloseInfo, "reason" | "statusCode" | "at" | "by"> & { cause?: CloseInfo["cause"] }
+      | undefined,
   ): void {
     const key = callKey(call);
     const tracked = this.#tracked.get(key);
@@ -737,6 +752,8 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       contact: tracked.contact,
       reason,
       status_code: close?.statusCode,
+      cause: close?.cause,
+      by: close?.by,
       answered: call.establishedAt !== undefined,
       outcome,
       duration_secs: duration,
@@ -943,6 +960,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       display_name: call.peer.name,
       contact: tracked?.contact,
       held: call.held,
+      remote_held: call.remoteHeld,
       muted: call.muted,
       started_at: new Date(call.startedAt).toISOString(),
       duration_secs: Math.max(0, Math.round((Date.now() - from) / 1000)),

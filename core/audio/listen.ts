@@ -7,6 +7,7 @@
 import { type AudioSummary, describeSummary, summarizeAudio } from "./spectrum.ts";
 import { ToneDetector, type ToneDetectorOptions } from "./tone_detector.ts";
 import { WavTail } from "./wav_tail.ts";
+import { dirname } from "node:path";
 
 /** Options of {@link listenForTone}. */
 export interface ListenOptions extends Omit<ToneDetectorOptions, "hz" | "sampleRate"> {
@@ -41,7 +42,9 @@ const SUMMARY_SECONDS = 1;
  * Resolves once `hz` is heard in the audio appended to the WAV file at
  * `path` from now on; rejects with a {@link ToneNotHeardError} that
  * describes the last second heard (strongest frequencies and level) after
- * `timeoutMs`.
+ * `timeoutMs`. `path` may be a function naming the newest file: audio that
+ * continues in a new file (baresip 4.x starts a new dump after a re-INVITE)
+ * is followed there, from that file's start.
  *
  * @example
  * ```ts
@@ -49,7 +52,7 @@ const SUMMARY_SECONDS = 1;
  * ```
  */
 export async function listenForTone(
-  path: string,
+  path: string | (() => string),
   hz: number,
   options: ListenOptions,
 ): Promise<ToneHeard> {
@@ -63,17 +66,38 @@ export async function listenForTone(
   }
 }
 
-async function listen(path: string, hz: number, options: ListenOptions): Promise<ToneHeard> {
-  const tail = await WavTail.open(path, { fromEnd: true });
-  const detector = new ToneDetector({ ...options, hz, sampleRate: tail.sampleRate });
-  const recent = new RecentAudio(tail.sampleRate * SUMMARY_SECONDS);
-  const watcher = Deno.watchFs(path, { recursive: false });
+async function listen(
+  path: string | (() => string),
+  hz: number,
+  options: ListenOptions,
+): Promise<ToneHeard> {
+  const newest = typeof path === "string" ? () => path : path;
+  let tail = await WavTail.open(newest(), { fromEnd: true });
+  let detector = new ToneDetector({ ...options, hz, sampleRate: tail.sampleRate });
+  let recent = new RecentAudio(tail.sampleRate * SUMMARY_SECONDS);
+  // The folder, not the file: a new segment appears beside the first.
+  const watcher = Deno.watchFs(dirname(tail.path), { recursive: false });
   const events = watcher[Symbol.asyncIterator]();
   let nextEvent = events.next();
   const deadline = Date.now() + options.timeoutMs;
   let heardSamples = 0;
   try {
     for (;;) {
+      const next = newest();
+      if (next !== tail.path) {
+        const rest = await tail.read(); // what the old file got before it ended
+        heardSamples += rest.length;
+        recent.push(rest);
+        if (rest.length > 0 && detector.push(rest)) {
+          return { hz, listenedMs: Math.round(heardSamples * 1000 / tail.sampleRate) };
+        }
+        tail.close();
+        tail = await WavTail.open(next);
+        if (tail.sampleRate !== detector.sampleRate) {
+          detector = new ToneDetector({ ...options, hz, sampleRate: tail.sampleRate });
+          recent = new RecentAudio(tail.sampleRate * SUMMARY_SECONDS);
+        }
+      }
       const samples = await tail.read();
       if (samples.length > 0) {
         heardSamples += samples.length;

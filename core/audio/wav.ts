@@ -176,6 +176,47 @@ export function withFixedSizes(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * Joins WAV files of one format into one (fixed sizes, the first file's
+ * header): the segments of a call that baresip 4.x dumps into a new file
+ * after each re-INVITE.
+ *
+ * @throws {WavError} when the files differ in rate, channels or sample format.
+ * @example
+ * ```ts
+ * const whole = joinWavs([await Deno.readFile("part1.wav"), await Deno.readFile("part2.wav")]);
+ * ```
+ */
+export function joinWavs(files: Uint8Array[]): Uint8Array {
+  const parts = files.map((bytes) => ({
+    bytes: withFixedSizes(bytes),
+    format: parseWavHeader(bytes),
+  }));
+  const [first, ...rest] = parts;
+  if (!first) throw new WavError("no WAV files to join");
+  const key = (f: WavFormat) =>
+    `${f.sampleRate}/${f.channelCount}/${f.bitsPerSample}/${f.encoding}`;
+  const odd = rest.find((p) => key(p.format) !== key(first.format));
+  if (odd) {
+    throw new WavError(
+      `cannot join WAVs of different formats (${key(first.format)} and ${key(odd.format)})`,
+    );
+  }
+  const data = parts.map((p) => p.bytes.subarray(p.format.dataOffset));
+  const total = data.reduce((n, d) => n + d.length, 0);
+  const out = new Uint8Array(first.format.dataOffset + total);
+  out.set(first.bytes.subarray(0, first.format.dataOffset));
+  let at = first.format.dataOffset;
+  for (const d of data) {
+    out.set(d, at);
+    at += d.length;
+  }
+  const view = new DataView(out.buffer);
+  view.setUint32(4, out.length - 8, true);
+  view.setUint32(first.format.dataOffset - 4, total, true);
+  return out;
+}
+
 function writeHeader(view: DataView, rate: number, channelCount: number, dataBytes: number): void {
   const text = (at: number, s: string) =>
     [...s].forEach((ch, i) => view.setUint8(at + i, ch.charCodeAt(0)));

@@ -7,7 +7,7 @@ const b = await agent("B"); // no config: a loopback agent on 127.0.0.1
 
 await a.dial(b);
 await until(() => expect(b.state).toBe(State.Ringing), "15s");
-expect(b.peer?.number).toBe("a");
+expect(b.peer?.number).toBe("A");
 await b.accept();
 await until(() => expect(a.state).toBe(State.Established));
 await wait("2s"); // fails if the call drops meanwhile

@@ -15,11 +15,11 @@ await until(() => expect(b.state).toBe(State.Established));
 
 await b.transfer(c);
 await until(() => expect(c.state).toBe(State.Ringing), "10s");
-expect(c.peer?.number).toBe("a");
+expect(c.peer?.number).toBe("A");
 await c.accept();
 await until(() => expect(c.state).toBe(State.Established));
 await until(() => expect(b.state).toBe(State.Idle));
-await until(() => expect(a.peer?.number).toBe("c"));
+await until(() => expect(a.peer?.number).toBe("C"));
 await wait("1s");
 await a.hangup();
 await until(() => expect(c.state).toBe(State.Idle));

@@ -114,7 +114,7 @@ export class Agent {
     return this.#info.name;
   }
 
-  /** The address of record, e.g. `sip:alice@pbx.example.com` (`sip:a@127.0.0.1:20004` for loopback). */
+  /** The address of record, e.g. `sip:alice@pbx.example.com` (`sip:A@127.0.0.1:20004` for a loopback agent named "A"). */
   get aor(): string {
     return this.#info.aor;
   }

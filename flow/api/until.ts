@@ -123,6 +123,9 @@ export async function wait(duration: Duration): Promise<void> {
       const still = view?.alive === true &&
         view.calls.some((c) => sameCall(c, call) && c.state === "established");
       if (still) continue;
+      // A call handed on by a transfer did not drop: its successor carries on.
+      const ended = view?.alive === true && view.ended.findLast((c) => sameCall(c, call));
+      if (ended && ended.close.cause === "transfer") continue;
       const name = rt.names.get(handle) ?? `agent ${handle}`;
       const why = view?.alive === false
         ? "its baresip process ended"
@@ -160,7 +163,10 @@ class NotYet extends Error {
   }
 }
 
-function sameCall(a: CallView, b: CallView): boolean {
+function sameCall(
+  a: Pick<CallView, "id" | "direction" | "peer" | "startedAt">,
+  b: CallView,
+): boolean {
   if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
   return a.direction === b.direction && a.peer.uri === b.peer.uri && a.startedAt === b.startedAt;
 }

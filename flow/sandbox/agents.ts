@@ -251,6 +251,7 @@ export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
     registration: s.registration,
     calls: s.calls,
     ...(s.lastClose ? { lastClose: s.lastClose } : {}),
+    ended: s.ended,
     dtmfReceived: s.dtmfReceived,
     ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
     alive: agent.alive,

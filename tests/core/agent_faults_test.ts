@@ -1,5 +1,5 @@
-import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { Agent, AgentError, BaresipError, CallState } from "../../core/mod.ts";
+import { assertEquals, assertMatch, assertRejects, assertThrows } from "../assert.ts";
+import { Agent, AgentError, BaresipError, CallState, findBaresipBinary } from "../../core/mod.ts";
 
 function isRunning(pid: number): boolean {
   try {
@@ -57,12 +57,12 @@ Deno.test("baresip killed mid-call: the agent reports its death and nothing hang
 });
 
 Deno.test("a missing baresip binary gives one clear sentence", async () => {
-  const error = await assertRejects(
-    () => Agent.start({ name: "A", env: { PATH: "/nonexistent" } }),
+  const error = assertThrows(
+    () => findBaresipBinary({ PATH: "/nonexistent" }, "/nonexistent/.tools/baresip/bin/baresip"),
     BaresipError,
-    "baresip was not found on PATH",
+    "baresip was not found: RINGO_BARESIP is not set, this checkout has no pinned build, and PATH has none",
   );
-  assertMatch(error.hint ?? "", /apt-get install baresip-core/);
+  assertMatch(error.hint ?? "", /\.ci\/build-baresip.*brew install baresip/);
   await assertRejects(
     () => Agent.start({ name: "A", env: { RINGO_BARESIP: "/nonexistent/baresip" } }),
     BaresipError,

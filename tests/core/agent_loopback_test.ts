@@ -20,7 +20,7 @@ Deno.test("two loopback agents call each other directly, with no PBX", async (t)
   const [a, b] = await Promise.all([Agent.start({ name: "A" }), Agent.start({ name: "B" })]);
   try {
     await t.step("each agent listens on its own loopback address", () => {
-      assertMatch(a.aor, /^sip:a@127\.0\.0\.1:\d+$/);
+      assertMatch(a.aor, /^sip:A@127\.0\.0\.1:\d+$/);
       assertEquals(a.loopback, true);
       assertEquals(a.ports.sip === b.ports.sip, false);
     });
@@ -32,8 +32,8 @@ Deno.test("two loopback agents call each other directly, with no PBX", async (t)
         await b.waitFor(ringing, { description: "B ringing" });
         await a.waitFor(ringing, { description: "A hears ringing" });
         assertEquals(b.snapshot.calls[0].direction, "incoming");
-        assertEquals(b.snapshot.calls[0].peer.number, "a");
-        assertEquals(a.snapshot.calls[0].peer.number, "b");
+        assertEquals(b.snapshot.calls[0].peer.number, "A");
+        assertEquals(a.snapshot.calls[0].peer.number, "B");
       },
     );
 
@@ -130,13 +130,23 @@ Deno.test("blind transfer hands the call to a third agent", async () => {
   try {
     await b.transfer(c.contactUri);
     await c.waitFor(ringing, { description: "C rings after the transfer", timeoutMs: 10_000 });
-    assertEquals(c.snapshot.calls[0].peer.number, "a");
+    assertEquals(c.snapshot.calls[0].peer.number, "A");
     await c.accept();
     await c.waitFor(established, { description: "C established" });
     await b.waitFor(idle, { description: "B leaves the call" });
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
+});
+
+Deno.test("a loopback agent's name is its SIP user part as written, escaped where SIP needs it", async () => {
+  await using desk = await Agent.start({ name: "Front Desk" });
+  await using bob = await Agent.start({ name: "bob" });
+  assertMatch(desk.aor, /^sip:Front%20Desk@127\.0\.0\.1:\d+$/);
+  await desk.dial(bob.contactUri);
+  await bob.waitFor(ringing, { description: "bob ringing" });
+  assertEquals(bob.snapshot.calls[0].peer.number, "Front Desk");
+  await bob.reject();
 });
 
 Deno.test("twenty agents start in parallel without port collisions", async () => {

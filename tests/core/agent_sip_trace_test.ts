@@ -13,6 +13,7 @@ import {
   formatVersion,
   headerValue,
   headerValues,
+  parseSipText,
   type SipMessage,
 } from "../../core/mod.ts";
 import { rawInvite } from "../raw_invite.ts";
@@ -163,6 +164,57 @@ Deno.test("custom INVITE headers: sent per call on baresip ≥ 2.0.0, a clear er
     await a.waitFor((s) => s.calls.length === 0);
   }
   assertEquals(uuids[0] === uuids[1], false);
+});
+
+Deno.test("custom INVITE headers reach a raw SIP peer on the wire, one uuid per INVITE", async () => {
+  const install = await detectBaresip();
+  if (!new Capabilities(install.version).has("custom-headers")) return; // refused: test above
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const port = socket.address().port;
+  const invites: ReturnType<typeof parseSipText>[] = [];
+  const arrived = new EventTarget();
+  socket.on("message", (bytes: Uint8Array, from: { port: number; address: string }) => {
+    const message = parseSipText(new TextDecoder().decode(bytes));
+    if (message?.method !== "INVITE") return;
+    invites.push(message);
+    arrived.dispatchEvent(new Event("invite"));
+    // Decline it, so the caller's call ends at once.
+    const reply = [
+      "SIP/2.0 486 Busy Here",
+      ...message.headers.filter(([n]) => /^(via|v|from|f|to|t|call-id|i|cseq)$/i.test(n))
+        .map(([n, v]) => /^(to|t)$/i.test(n) ? `${n}: ${v};tag=raw` : `${n}: ${v}`),
+      "Content-Length: 0",
+      "",
+      "",
+    ].join("\r\n");
+    socket.send(new TextEncoder().encode(reply), from.port, from.address);
+  });
+  try {
+    await using a = await Agent.start({
+      name: "A",
+      account: {
+        username: "a",
+        domain: "127.0.0.1",
+        headers: [["X-Test-Id", "${uuid}"], ["X-Other", "call ${uuid} $$1"]],
+      },
+    });
+    for (let n = 1; n <= 2; n++) {
+      const got = new Promise((r) => arrived.addEventListener("invite", r, { once: true }));
+      await a.dial(`sip:peer@127.0.0.1:${port}`);
+      await got;
+      await a.waitFor((s) => s.calls.length === 0, { description: "A's call declined" });
+    }
+    const ids = invites.map((m) => headerValue(m!.headers, "X-Test-Id")!);
+    assertEquals(ids.length, 2);
+    for (const [i, m] of invites.entries()) {
+      assertEquals(/^[0-9a-f-]{36}$/.test(ids[i]), true, ids[i]);
+      assertEquals(headerValue(m!.headers, "X-Other"), `call ${ids[i]} $1`);
+    }
+    assertEquals(ids[0] === ids[1], false);
+  } finally {
+    socket.close();
+  }
 });
 
 Deno.test("the SIP trace through a real kamailio: registration and a proxied INVITE", async () => {

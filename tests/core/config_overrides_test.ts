@@ -50,7 +50,7 @@ Deno.test("extra lines come last and a key given there replaces the generated on
 Deno.test("modules are added beside the other modules, before the application modules", () => {
   const text = applyConfigOverrides(BASE, [["module", "opus.so"]]);
   const order = text.split("\n").map((l) => l.split("\t")[0]);
-  assertEquals(order.indexOf("module_tmp") > order.lastIndexOf("module"), true);
+  assertEquals(order.indexOf("module_app") > order.lastIndexOf("module"), true);
 });
 
 Deno.test("config keys and values that would break the file are refused", () => {

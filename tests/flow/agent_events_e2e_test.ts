@@ -28,13 +28,13 @@ await until(() => expect(a.state).toBe(State.Idle));
     .filter((e) => e.type === "log" && e.agent !== undefined)
     .map((e) => `${e.agent}: ${e.message}`);
   const b = lines.filter((l) => l.startsWith("B: "));
-  assertMatch(b[0], /^B: incoming call from sip:a@127\.0\.0\.1:\d+$/);
+  assertMatch(b[0], /^B: incoming call from sip:A@127\.0\.0\.1:\d+$/);
   assertEquals(
     b.filter((l) => l.includes("DTMF")),
     ["B: DTMF received: 4", "B: DTMF received: 2", "B: DTMF received: #"],
   );
   assertEquals(
-    lines.some((l) => /^A: call with sip:b@127\.0\.0\.1:\d+ closed: /.test(l)),
+    lines.some((l) => /^A: call with sip:B@127\.0\.0\.1:\d+ closed: /.test(l)),
     true,
     lines.join("\n"),
   );

@@ -92,7 +92,7 @@ scenario.each([{ digits: "1" }, { digits: "#9" }])("sends $digits", async ({ dig
     assertEquals(e.status, "failed");
     assertMatch(
       e.error!.message,
-      /^[AB]'s call with sip:[ab]@127\.0\.0\.1:\d+ dropped during wait\("5s"\) after \d+ms: /,
+      /^[AB]'s call with sip:[AB]@127\.0\.0\.1:\d+ dropped during wait\("5s"\) after \d+ms: /,
     );
     assertEquals(e.error!.location?.line, 18);
   });

@@ -32,7 +32,7 @@ scenario("B hears A's tone, and the call's quality is good", async () => {
   expect(b.quality).toBeUndefined(); // no RTCP report yet
   await until(() => expect(b.quality?.packetLoss).toBe(0), "15s");
   expect(b.quality!.mos).toBeGreaterThan(4);
-  expect(await b.recording()).toMatch(/call1-a-received\\.wav$/);
+  expect(await b.recording()).toMatch(/call1-A-received\\.wav$/);
 });
 
 scenario("both directions at once", async () => {
@@ -149,9 +149,9 @@ Deno.test("scenarios send, hear and measure audio; failures say what was heard",
     const folder = join(saved, fileFolder!.name, "B-hears-A-s-tone-and-the-call-s-quality-is-good");
     const b = [...Deno.readDirSync(join(folder, "B"))].map((e) => e.name).sort();
     const a = [...Deno.readDirSync(join(folder, "A"))].map((e) => e.name).sort();
-    assertEquals(b, ["call1-a-received.wav", "call1-a-sent.wav"]);
-    assertEquals(a, ["call1-b-received.wav", "call1-b-sent.wav"]);
-    const received = await Deno.stat(join(folder, "B", "call1-a-received.wav"));
+    assertEquals(b, ["call1-A-received.wav", "call1-A-sent.wav"]);
+    assertEquals(a, ["call1-B-received.wav", "call1-B-sent.wav"]);
+    const received = await Deno.stat(join(folder, "B", "call1-A-received.wav"));
     assertEquals(received.size > 8000, true); // more than half a second of 8 kHz audio
   });
 });

@@ -65,7 +65,7 @@ Deno.test("ringo flow run --logs shows the SIP messages of a failed scenario", a
   assertMatch(run.stdout, /── A log ──/);
   assertMatch(
     run.stdout,
-    /── SIP sent \S+ UDP 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ ──\n\s+INVITE sip:b@/,
+    /── SIP sent \S+ UDP 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ ──\n\s+INVITE sip:B@/,
   );
   assertMatch(run.stdout, /── SIP received \S+ UDP [^\n]+\n\s+SIP\/2\.0 180 Ringing/);
   assertEquals(run.stdout.includes("\x1b[36;1m"), false);

@@ -7,11 +7,15 @@
  */
 import { detectBaresip } from "../../core/baresip.ts";
 import { Capabilities } from "../../core/capabilities.ts";
+import { Dialect } from "../../core/dialect.ts";
 import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { ctl, ctlJson, type Json, phoneHome, ringo, RunningSession } from "./e2e.ts";
 
-const caps = new Capabilities((await detectBaresip()).version);
+const install = await detectBaresip();
+const caps = new Capabilities(install.version);
+/** baresip 1.0.0 holds the established call when another is answered, whatever it is told. */
+const alwaysHolds = Dialect.of(install).acceptHoldsOthers(false);
 
 async function setUp(pbxPort: number, extra: Record<string, string[]> = {}) {
   const home = await phoneHome();
@@ -56,7 +60,7 @@ Deno.test("auto_hold: a second call holds the first; hanging up resumes it; off,
     await ctl(home, "bob", "wait", "idle");
   });
 
-  await t.step("with auto_hold off, a second call leaves the first active", async () => {
+  await t.step("with auto_hold off, a second call leaves the first active (baresip 1.0.0 holds it anyway)", async () => {
     await ctl(home, "alice", "shutdown");
     await alice.exited();
     const edited = await ringo(home, ["phone", "profile", "edit", "alice", "--no-auto-hold"]);
@@ -71,7 +75,7 @@ Deno.test("auto_hold: a second call holds the first; hanging up resumes it; off,
     await ctl(home, "alice", "accept");
     await ctl(home, "carol", "wait", "established");
     const calls = byNumber((await ctlJson(home, "alice", "status")).data.calls);
-    assertEquals([calls.bob.held, calls.carol.held], [false, false]);
+    assertEquals([calls.bob.held, calls.carol.held], [alwaysHolds, false]);
     await ctl(home, "alice", "hangup");
     await ctl(home, "alice", "hangup");
     await ctl(home, "alice", "wait", "idle");
