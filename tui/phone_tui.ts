@@ -24,6 +24,8 @@ import { formatFieldPath } from "../phone/profile.ts";
 import { type HostedSession, hostSession } from "../phone/session_runner.ts";
 import { describeError } from "../core/errors.ts";
 import { onShutdownSignal } from "../core/shutdown.ts";
+import { detectBaresip } from "../core/baresip.ts";
+import { offeredCodecs } from "../core/config_overrides.ts";
 import { CallController } from "./call_controller.ts";
 
 /** What {@link runPhoneTui} needs. */
@@ -161,7 +163,7 @@ export class PhoneTui {
   async openForm(name: string | undefined): Promise<void> {
     const existing = name ? await this.store.load(name) : undefined;
     const form = new ProfileFormView({
-      codecs: this.options.codecs ?? [],
+      codecs: this.options.codecs ?? await this.#offeredCodecs(),
       validate: (n, draft) => validateDraft(n, draft, this.store, name),
       save: async (n, draft, original) => {
         if (original && original !== n) await this.store.rename(original, n);
@@ -269,6 +271,16 @@ export class PhoneTui {
     }
   }
 
+  /** The codecs the baresip in use offers ([baresip] module_path, else the detected one's). */
+  async #offeredCodecs(): Promise<string[]> {
+    try {
+      const modulePath = this.config?.config.baresip.module_path ?? (await detectBaresip(this.env)).modulePath;
+      return offeredCodecs(modulePath);
+    } catch {
+      return []; // no baresip: the form says no codec modules were found
+    }
+  }
+
   async #pickerEntries(): Promise<PickerEntry[]> {
     const info = this.config?.config.picker.info ?? ["aor"];
     const entries: PickerEntry[] = [];
@@ -311,7 +323,7 @@ export function validateDraft(
     checkProfileName(name);
     if (name !== original && store.has(name)) errors.name = `a profile named "${name}" exists`;
   } catch (error) {
-    errors.name = (error as Error).message.replace(/^profile names? /, "");
+    errors.name = (error as Error).message.replace(/^.*profile names /, "");
   }
   const parsed = profileSchema.safeParse(draft);
   if (!parsed.success) {
@@ -319,7 +331,8 @@ export function validateDraft(
       const key = String(issue.path[0] ?? "");
       if (!key || errors[key]) continue;
       const where = issue.path.length > 1 ? `${formatFieldPath(issue.path.slice(1))}: ` : "";
-      errors[key] = `${where}${issue.message}`;
+      const missing = issue.code === "invalid_type" && issue.input === undefined;
+      errors[key] = missing ? "required" : `${where}${issue.message}`;
     }
   }
   return errors;

@@ -215,7 +215,13 @@ export class ProfileFormView implements View {
       case "delete_row":
         if (stop && state?.kind === "pairs" && stop.row !== undefined) {
           state.rows.splice(stop.row, 1);
-          this.#focus = Math.min(this.#focus, this.#stops().length - 1);
+          // Focus the row that took its place (or the last one, or the list once empty).
+          const row = Math.min(stop.row, state.rows.length - 1);
+          const stops = this.#stops();
+          this.#focus = Math.max(
+            0,
+            stops.findIndex((s) => s.field === stop.field && (row < 0 || (s.row === Math.max(0, row) && s.col === 0))),
+          );
           this.#changed();
         }
         return true;
