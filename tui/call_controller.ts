@@ -143,7 +143,7 @@ export class CallController implements CallScreenHost, TuiCommandHost {
         app.push(new LogView(this.#logSource(kind), (k) => this.#switchOverlay(k)));
         return;
       case "help":
-        app.push(new HelpView());
+        app.push(new HelpView(this.screen.mode));
         return;
       case "info": {
         const call = this.#selectedCall();

@@ -303,9 +303,9 @@ export const KEYMAP: Readonly<Record<Mode, readonly Binding[]>> = {
       help: "Open the command bar",
       hint: "command",
     },
-    { keys: ["?"], command: "help", help: "Show this help", hint: "help" },
     { keys: ["q"], command: "quit", help: "Quit (asks first when calls are active)", hint: "quit" },
     { keys: ["ctrl+c"], command: "quit", args: ["now"], help: "Quit at once" },
+    { keys: ["?"], command: "help", help: "Show the keys (this help)", hint: "help" },
   ],
   dial: [
     {

@@ -274,7 +274,8 @@ export class PhoneTui {
   /** The codecs the baresip in use offers ([baresip] module_path, else the detected one's). */
   async #offeredCodecs(): Promise<string[]> {
     try {
-      const modulePath = this.config?.config.baresip.module_path ?? (await detectBaresip(this.env)).modulePath;
+      const modulePath = this.config?.config.baresip.module_path ??
+        (await detectBaresip(this.env)).modulePath;
       return offeredCodecs(modulePath);
     } catch {
       return []; // no baresip: the form says no codec modules were found

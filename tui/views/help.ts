@@ -5,23 +5,28 @@
  * @module
  */
 import type { View, ViewContext } from "../app.ts";
-import { bindingFor, hintsFor, keyTableLines } from "../keymap.ts";
+import { bindingFor, hintsFor, keyTableLines, type Mode, MODE_TITLES } from "../keymap.ts";
 import type { Key } from "../term/keys.ts";
 import type { Rect, ScreenBuffer } from "../term/screen.ts";
 import { drawOverlay } from "./overlay.ts";
 
 /**
- * The help overlay.
+ * The help overlay, opened at the section of the mode it was asked from
+ * (the rest of the table is a scroll away).
  *
  * @example
  * ```ts
- * app.push(new HelpView());
+ * app.push(new HelpView("normal"));
  * ```
  */
 export class HelpView implements View {
   #lines = keyTableLines();
   #scroll = 0;
   #height = 10;
+
+  constructor(mode?: Mode) {
+    if (mode) this.#scroll = Math.max(0, this.#lines.indexOf(MODE_TITLES[mode]));
+  }
 
   draw(screen: ScreenBuffer, area: Rect, context: ViewContext): void {
     const { styles } = context;

@@ -220,7 +220,9 @@ export class ProfileFormView implements View {
           const stops = this.#stops();
           this.#focus = Math.max(
             0,
-            stops.findIndex((s) => s.field === stop.field && (row < 0 || (s.row === Math.max(0, row) && s.col === 0))),
+            stops.findIndex((s) =>
+              s.field === stop.field && (row < 0 || (s.row === Math.max(0, row) && s.col === 0))
+            ),
           );
           this.#changed();
         }
