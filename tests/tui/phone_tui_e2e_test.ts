@@ -289,8 +289,13 @@ Deno.test({
       }
       assertEquals((await carol.control("wait", "ringing", "--timeout", "15s")).code, 0);
       assertEquals((await carol.control("accept")).code, 0);
-      const pending = await term.waitFor(/x complete transfer/);
-      assertMatch(pending, /ON HOLD/);
+      const pending = await term.waitFor(/→ sip:bob@\S+\s+ON HOLD[\s\S]*▸ → sip:carol@\S+\s+\d\d:\d\d/);
+      assertMatch(pending, /x complete transfer/);
+      // Tab switches between the two lines while the transfer waits.
+      await term.keys("Tab");
+      await term.waitFor(/▸ → sip:bob@\S+\s+\d\d:\d\d[\s\S]*→ sip:carol@\S+\s+ON HOLD/);
+      await term.keys("Tab");
+      await term.waitFor(/→ sip:bob@\S+\s+ON HOLD[\s\S]*▸ → sip:carol@\S+\s+\d\d:\d\d/);
       await term.keys("x");
       await term.waitFor(idle, 20_000);
       await eventually(
