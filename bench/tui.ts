@@ -42,7 +42,9 @@ export async function benchTui(runs: number): Promise<void> {
   console.log(plainRow("  bytes of that frame", redraw.bytes, "B"));
   const idle = await idleCpu(10_000);
   if (idle) {
-    console.log(plainRow("idle CPU of ringo phone (picker) over 10 s", idle.phone, "%"));
+    console.log(plainRow("idle CPU over 10 s: ringo phone, picker", idle.picker, "%"));
+    console.log(plainRow("  call screen, session up, no call: ringo", idle.callScreen, "%"));
+    console.log(plainRow("  the same: its baresip", idle.baresip, "%"));
     console.log(plainRow("  reference: an idle deno process", idle.deno, "%"));
   } else {
     console.log("idle CPU: skipped (tmux not found)");
@@ -173,56 +175,125 @@ function fullRedraw(runs: number): { times: number[]; bytes: number } {
   return { times, bytes };
 }
 
-/** CPU % of `ringo phone` idling on the picker in tmux, and of an idle deno, over `ms`. */
-async function idleCpu(ms: number): Promise<{ phone: number; deno: number } | undefined> {
+/** CPU % while idle, over `ms`: the picker, a running call screen (ringo and its baresip), an idle deno. */
+async function idleCpu(
+  ms: number,
+): Promise<{ picker: number; callScreen: number; baresip: number; deno: number } | undefined> {
   const tmux = await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
     .output()
     .catch(() => undefined);
   if (!tmux?.success) return undefined;
   const home = await Deno.makeTempDir({ prefix: "ringo-bench-tui-" });
-  const socket = `ringo-bench-${Deno.pid}`;
-  const main = new URL("../main.ts", import.meta.url).pathname;
-  const tmuxRun = (...args: string[]) =>
-    new Deno.Command("tmux", { args: ["-L", socket, ...args], stdout: "piped" }).output();
+  // A loopback profile (no registrar): its call screen runs a real session with nothing to do.
+  await Deno.mkdir(`${home}/config/ringo/profiles/idle`, { recursive: true });
+  await Deno.writeTextFile(
+    `${home}/config/ringo/profiles/idle/profile.toml`,
+    'username = "idle"\ndomain = "127.0.0.1"\nregint = 0\n',
+  );
+  const idleDeno = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "setTimeout(() => {}, 1e9)"],
+    stdout: "null",
+  }).spawn();
   try {
-    const deno = Deno.execPath();
-    const phoneCmd =
-      `env HOME=${home} XDG_CONFIG_HOME=${home}/config ${deno} run -A --unstable-kv ${main} phone`;
-    await tmuxRun(
-      "-f",
-      "/dev/null",
-      "new-session",
-      "-d",
-      "-s",
-      "b",
-      "-x",
-      "100",
-      "-y",
-      "30",
-      phoneCmd,
-    );
-    const idleDeno = new Deno.Command(deno, {
-      args: ["eval", "setTimeout(() => {}, 1e9)"],
-      stdout: "null",
-    }).spawn();
-    // Let both start up (and the picker draw) before measuring.
-    await new Promise((r) => setTimeout(r, 3000));
-    const pane = new TextDecoder().decode(
-      (await tmuxRun("display-message", "-p", "-t", "b", "#{pane_pid}")).stdout,
-    ).trim();
-    const phonePid = Number(pane);
-    const before = [cpuTicks(phonePid), cpuTicks(idleDeno.pid)];
-    await new Promise((r) => setTimeout(r, ms));
-    const after = [cpuTicks(phonePid), cpuTicks(idleDeno.pid)];
+    const picker = await idleRingo(home, ["phone"], "pick an account", ms, idleDeno.pid);
+    const call = await idleRingo(home, ["phone", "start", "idle", "--no-notify"], "Calls (0)", ms);
+    return {
+      picker: picker.ringo,
+      callScreen: call.ringo,
+      baresip: call.children,
+      deno: picker.other,
+    };
+  } finally {
     idleDeno.kill("SIGKILL");
     await idleDeno.status;
-    const hz = 100; // USER_HZ on Linux
-    const percent = (i: number) => ((after[i] - before[i]) / hz) / (ms / 1000) * 100;
-    return { phone: percent(0), deno: percent(1) };
-  } finally {
-    await tmuxRun("kill-server").catch(() => {});
     await Deno.remove(home, { recursive: true }).catch(() => {});
   }
+}
+
+/** Runs ringo in a private tmux until `ready` is on screen, then measures its CPU % over `ms`. */
+async function idleRingo(
+  home: string,
+  args: string[],
+  ready: string,
+  ms: number,
+  otherPid?: number,
+): Promise<{ ringo: number; children: number; other: number }> {
+  const socket = `ringo-bench-${Deno.pid}`;
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  const tmuxRun = (...tmuxArgs: string[]) =>
+    new Deno.Command("tmux", { args: ["-L", socket, ...tmuxArgs], stdout: "piped" }).output();
+  const env = `env HOME=${home} XDG_CONFIG_HOME=${home}/config XDG_DATA_HOME=${home}/data ` +
+    `XDG_STATE_HOME=${home}/state XDG_RUNTIME_DIR=${home}/run`;
+  await Deno.mkdir(`${home}/run`, { recursive: true, mode: 0o700 });
+  const command = `${env} ${Deno.execPath()} run -A --unstable-kv ${main} ${args.join(" ")}`;
+  await tmuxRun(
+    "-f",
+    "/dev/null",
+    "new-session",
+    "-d",
+    "-s",
+    "b",
+    "-x",
+    "100",
+    "-y",
+    "30",
+    command,
+  );
+  try {
+    // Measure only once the screen is drawn (start-up is not idling), and a second after.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const screen = new TextDecoder().decode(
+        (await tmuxRun("capture-pane", "-p", "-t", "b")).stdout,
+      );
+      if (screen.includes(ready)) break;
+      await new Promise((r) => setTimeout(r, 200)); // tmux tells nothing when a pane is drawn: look again
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const pid = Number(
+      new TextDecoder().decode(
+        (await tmuxRun("display-message", "-p", "-t", "b", "#{pane_pid}")).stdout,
+      )
+        .trim(),
+    );
+    const sample = () => ({
+      ringo: cpuTicks(pid),
+      children: childTicks(pid),
+      other: otherPid ? cpuTicks(otherPid) : 0,
+    });
+    const before = sample();
+    await new Promise((r) => setTimeout(r, ms));
+    const after = sample();
+    const percent = (ticks: number) => (ticks / 100) / (ms / 1000) * 100; // USER_HZ is 100 on Linux
+    return {
+      ringo: percent(after.ringo - before.ringo),
+      children: percent(after.children - before.children),
+      other: percent(after.other - before.other),
+    };
+  } finally {
+    await tmuxRun("send-keys", "-t", "b", "C-c").catch(() => {});
+    await new Promise((r) => setTimeout(r, 1500)); // let the session hang up and remove its socket
+    await tmuxRun("kill-server").catch(() => {});
+  }
+}
+
+/** CPU ticks of the running children (and their children) of `pid`. */
+function childTicks(pid: number): number {
+  let total = 0;
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`).replace(/^.*\) /, "").split(
+        " ",
+      );
+      if (Number(stat[1]) === pid) {
+        total += cpuTicks(Number(entry.name)) + childTicks(Number(entry.name));
+      }
+    } catch {
+      // gone
+    }
+  }
+  return total;
 }
 
 /** utime + stime of a process and its children reaped so far, in clock ticks. */
