@@ -399,10 +399,14 @@ export class ProfileFormView implements View {
             const vw = Math.max(1, Math.min(w - LABEL, 48));
             const focusedHere = this.#focus === stop;
             if (state.kind === "input") {
-              state.input.draw(s, vx, y, vw, focusedHere ? st.attention : st.text, focusedHere, {
-                text: "—",
-                style: st.subtle,
-              }, field.kind === "secret" ? "•" : undefined);
+              if (field.kind === "secret" && !focusedHere && !state.input.empty) {
+                s.write(vx, y, "••••••••", st.text); // not even its length, unless being typed
+              } else {
+                state.input.draw(s, vx, y, vw, focusedHere ? st.attention : st.text, focusedHere, {
+                  text: "—",
+                  style: st.subtle,
+                }, field.kind === "secret" ? "•" : undefined);
+              }
             } else if (state.kind === "select") {
               const shown = field.options!.map((o) => (o === "" ? "default" : o));
               let col = vx;
