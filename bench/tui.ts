@@ -218,7 +218,7 @@ async function idleRingo(
   ms: number,
   otherPid?: number,
 ): Promise<{ ringo: number; children: number; other: number }> {
-  const socket = `ringo-bench-${Deno.pid}`;
+  const socket = `ringo-bench-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const main = new URL("../main.ts", import.meta.url).pathname;
   const tmuxRun = (...tmuxArgs: string[]) =>
     new Deno.Command("tmux", { args: ["-L", socket, ...tmuxArgs], stdout: "piped" }).output();
@@ -273,7 +273,12 @@ async function idleRingo(
   } finally {
     await tmuxRun("send-keys", "-t", "b", "C-c").catch(() => {});
     await new Promise((r) => setTimeout(r, 1500)); // let the session hang up and remove its socket
+    const path = new TextDecoder().decode(
+      (await tmuxRun("display-message", "-p", "#{socket_path}").catch(() => undefined))?.stdout ??
+        new Uint8Array(),
+    ).trim();
     await tmuxRun("kill-server").catch(() => {});
+    if (path) await Deno.remove(path).catch(() => {}); // tmux leaves its socket file behind
   }
 }
 

@@ -289,7 +289,9 @@ Deno.test({
       }
       assertEquals((await carol.control("wait", "ringing", "--timeout", "15s")).code, 0);
       assertEquals((await carol.control("accept")).code, 0);
-      const pending = await term.waitFor(/→ sip:bob@\S+\s+ON HOLD[\s\S]*▸ → sip:carol@\S+\s+\d\d:\d\d/);
+      const pending = await term.waitFor(
+        /→ sip:bob@\S+\s+ON HOLD[\s\S]*▸ → sip:carol@\S+\s+\d\d:\d\d/,
+      );
       assertMatch(pending, /x complete transfer/);
       // Tab switches between the two lines while the transfer waits.
       await term.keys("Tab");

@@ -65,7 +65,7 @@ let counter = 0;
  * ```
  */
 export async function startTmux(options: TmuxOptions = {}): Promise<TmuxTerminal> {
-  const socket = `ringo-test-${Deno.pid}-${++counter}`;
+  const socket = `ringo-test-${Deno.pid}-${++counter}-${crypto.randomUUID().slice(0, 8)}`;
   const columns = options.columns ?? 100;
   const rows = options.rows ?? 30;
   const env: Record<string, string> = {
@@ -107,7 +107,10 @@ export async function startTmux(options: TmuxOptions = {}): Promise<TmuxTerminal
     if (closed) return;
     closed = true;
     await watcher.close();
+    const path =
+      (await runTmux(socket, ["display-message", "-p", "#{socket_path}"]).catch(() => "")).trim();
     await runTmux(socket, ["kill-server"]).catch(() => "");
+    if (path) await Deno.remove(path).catch(() => {}); // tmux leaves its socket file behind
   };
   const term: TmuxTerminal = {
     keys: async (...names) => void await tmux("send-keys", "-t", "t", ...names),
