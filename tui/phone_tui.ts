@@ -173,6 +173,9 @@ export class PhoneTui {
       editAsToml: (n, draft) => this.#editDraft(n, draft),
       close: (saved) => {
         this.#app.pop(form);
+        if (saved && this.#hosted?.session.profile.name === name) {
+          this.#app.toast.show(`Saved ${saved}: it takes effect when the profile starts again (Ctrl+P)`, "success");
+        }
         const picker = this.#app.views.find((v) => v instanceof PickerView) as
           | PickerView
           | undefined;

@@ -124,7 +124,7 @@ Deno.test({
     const form = await term.waitFor(/Password\s+•{12}/);
     assertEquals(form.includes(world.pbx.users.alice), false, "the password is masked");
     await term.keys("C-s");
-    const picker = await term.waitFor((s) => /Saved profile alice/.test(s) && /3 profiles/.test(s));
+    const picker = await term.waitFor((s) => /3 profiles/.test(s) && !/New profile/.test(s));
     assertMatch(picker, /alice\s+sip:alice@127\.0\.0\.1/);
     assertMatch(picker, /3 profiles/);
     const show = await world.ringo(["phone", "profile", "show", "alice", "--json"]);
@@ -343,6 +343,56 @@ Deno.test({
     await term.keys("n");
     await term.waitFor((s) => !/hang up and quit/.test(s));
     await hangUpAll(term);
+  });
+
+  await step(
+    "f opens contacts: a adds one, written to contacts.toml; Enter puts its number in the dial line",
+    async () => {
+      await term.keys("f");
+      await term.waitFor("No contacts yet");
+      await term.keys("a");
+      await term.waitFor("New contact");
+      await term.type("Carol Jones");
+      await term.keys("Tab");
+      await enter(term, "carol");
+      await term.waitFor(/Carol Jones\s+carol/);
+      const book = await Deno.readTextFile(`${world.env.XDG_CONFIG_HOME}/ringo/contacts.toml`);
+      assertMatch(book, /name = "Carol Jones"/);
+      await term.keys("Enter");
+      await term.waitFor(/Dial: carol/);
+      await escape(term, /Dial:/);
+    },
+  );
+
+  await step(
+    "Ctrl+P stops the session and shows the picker; Enter starts it again, with the new contact",
+    async () => {
+      await term.keys("C-p");
+      await term.waitFor("pick an account");
+      const list = await world.ringo(["control", "list", "--json"]);
+      assertEquals(
+        JSON.parse(list.stdout).some((s: { profile: string }) => s.profile === "alice"),
+        false,
+      );
+      await term.keys("Enter");
+      await term.waitFor(idle);
+      await term.keys("d");
+      await enter(term, "carol");
+      await term.waitFor(/→ Carol Jones carol\s+RINGING/);
+      await hangUpAll(term);
+    },
+  );
+
+  await step("Ctrl+E edits the running profile when no call is up", async () => {
+    await term.keys("C-e");
+    await term.waitFor("Edit profile alice");
+    await term.keys("Down", "Down", "Down", "Down", "Down", "Down");
+    await term.type("Alice A.");
+    await term.keys("C-s");
+    await term.waitFor(/takes effect when the profile starts again/);
+    const show = await world.ringo(["phone", "profile", "show", "alice", "--json"]);
+    assertEquals(JSON.parse(show.stdout).display_name, "Alice A.");
+    await term.waitFor(idle);
   });
 
   await step("? shows the keys, generated from the key table", async () => {

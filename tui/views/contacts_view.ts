@@ -16,6 +16,7 @@ import { padText, truncateText } from "../term/width.ts";
 import { drawList, ListState } from "../widgets/list.ts";
 import { centered, drawBox } from "../widgets/modal.ts";
 import { drawHints } from "../widgets/hint_bar.ts";
+import { moveInList, SEARCH_HINTS, SearchBox } from "../widgets/search_box.ts";
 import { TextInput } from "../widgets/text_input.ts";
 import { ConfirmDialog } from "./dialogs.ts";
 import { drawOverlay } from "./overlay.ts";
@@ -55,8 +56,7 @@ export class ContactsView implements View {
   #choose: ((number: string) => void) | undefined;
   #contacts: ContactEntry[] = [];
   #list = new ListState();
-  #search = new TextInput();
-  #searching = false;
+  #search = new SearchBox("Search");
 
   constructor(book: ContactBook, choose?: (number: string) => void) {
     this.#book = book;
@@ -70,16 +70,11 @@ export class ContactsView implements View {
 
   draw(screen: ScreenBuffer, area: Rect, context: ViewContext): void {
     const { styles } = context;
-    const hints = this.#searching
-      ? [{ key: "Enter", label: "done" }, { key: "Esc", label: "clear" }]
+    const hints = this.#search.active
+      ? SEARCH_HINTS
       : hintsFor("contacts").filter((h) => this.#choose || h.label !== "use");
     const rect = drawOverlay(screen, area, `Contacts (${this.#contacts.length})`, hints, context);
-    let top = rect.y;
-    if (this.#searching || this.#search.value) {
-      const label = screen.write(rect.x, top, "Search ", styles.subtle);
-      this.#search.draw(screen, label, top, rect.width - 7, styles.attention, this.#searching);
-      top += 2;
-    }
+    const top = this.#search.draw(screen, rect, { label: styles.subtle, input: styles.attention });
     const rows = this.#rows();
     if (rows.length === 0) {
       screen.write(
@@ -122,26 +117,12 @@ export class ContactsView implements View {
   }
 
   async handleKey(key: Key, { app }: ViewContext): Promise<boolean> {
-    if (this.#searching) {
-      if (key.name === "enter") this.#searching = false;
-      else if (key.name === "escape") {
-        this.#searching = false;
-        this.#search.set("");
-      } else if (key.name === "up" || key.name === "down") {
-        this.#list.move(key.name === "up" ? -1 : 1, this.#rows().length);
-      } else if (this.#search.handleKey(key)) this.#list.top();
-      return true;
-    }
+    if (this.#search.handleKey(key, this.#list, () => this.#rows().length)) return true;
     const rows = this.#rows();
     const row = rows[this.#list.selected];
-    switch (bindingFor("contacts", key)?.command) {
-      case "move":
-        this.#list.move(key.name === "up" ? -1 : 1, rows.length);
-        break;
-      case "jump":
-        if (key.name === "g") this.#list.top();
-        else this.#list.bottom(rows.length);
-        break;
+    const command = bindingFor("contacts", key)?.command;
+    if (moveInList(command, key, this.#list, rows.length)) return true;
+    switch (command) {
       case "choose":
         if (row && this.#choose) {
           app.pop(this);
@@ -149,7 +130,7 @@ export class ContactsView implements View {
         }
         break;
       case "search":
-        this.#searching = true;
+        this.#search.open();
         break;
       case "add":
         app.push(new ContactForm(undefined, (c) => this.#store([...this.#contacts, c], c.name)));
@@ -200,7 +181,7 @@ export class ContactsView implements View {
     const rows = this.#contacts.flatMap((c, contact) =>
       c.numbers.map((number) => ({ contact, name: c.name, number }))
     );
-    return fuzzyFilter(rows, this.#search.value, (r) => `${r.name} ${r.number}`).map((m) => m.item);
+    return fuzzyFilter(rows, this.#search.query, (r) => `${r.name} ${r.number}`).map((m) => m.item);
   }
 }
 

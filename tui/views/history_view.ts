@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { CallRecord } from "../../phone/history.ts";
 import type { View, ViewContext } from "../app.ts";
 import { fuzzyFilter } from "../fuzzy.ts";
 import { bindingFor, hintsFor } from "../keymap.ts";
@@ -13,28 +14,29 @@ import type { Key } from "../term/keys.ts";
 import type { Rect, ScreenBuffer } from "../term/screen.ts";
 import { padText, truncateText } from "../term/width.ts";
 import { drawList, ListState } from "../widgets/list.ts";
-import { TextInput } from "../widgets/text_input.ts";
+import { moveInList, SEARCH_HINTS, SearchBox } from "../widgets/search_box.ts";
 import { arrow, formatDuration } from "./call_screen.ts";
 import { DetailsView } from "./details_view.ts";
 import { ConfirmDialog } from "./dialogs.ts";
 import type { LogKind } from "./log_view.ts";
 import { drawOverlay } from "./overlay.ts";
 
-/** One call of the history (as `phone/history.ts` records it). */
-export interface HistoryEntry {
-  id: string;
-  direction: "incoming" | "outgoing";
-  peer: string;
-  number: string;
-  contact?: string;
-  displayName?: string;
-  startedAt: number;
-  durationSecs: number;
-  outcome: string;
-  reason?: string;
-  statusCode?: number;
-  headerViews?: { label: string; value: string }[];
-}
+/** One call of the history, as `phone/history.ts` records it. */
+export type HistoryEntry = Pick<
+  CallRecord,
+  | "id"
+  | "direction"
+  | "peer"
+  | "number"
+  | "contact"
+  | "displayName"
+  | "startedAt"
+  | "durationSecs"
+  | "outcome"
+  | "reason"
+  | "statusCode"
+  | "headerViews"
+>;
 
 /** The profile's history, as the overlay uses it. */
 export interface CallHistory {
@@ -62,8 +64,7 @@ export class HistoryView implements View {
   #switchTo: (kind: LogKind) => void;
   #entries: HistoryEntry[] = [];
   #list = new ListState();
-  #search = new TextInput();
-  #searching = false;
+  #search = new SearchBox("Search");
 
   constructor(
     history: CallHistory,
@@ -82,9 +83,7 @@ export class HistoryView implements View {
 
   draw(screen: ScreenBuffer, area: Rect, context: ViewContext): void {
     const { styles } = context;
-    const hints = this.#searching
-      ? [{ key: "Enter", label: "done" }, { key: "Esc", label: "clear" }]
-      : hintsFor("history");
+    const hints = this.#search.active ? SEARCH_HINTS : hintsFor("history");
     const rect = drawOverlay(
       screen,
       area,
@@ -92,12 +91,7 @@ export class HistoryView implements View {
       hints,
       context,
     );
-    let top = rect.y;
-    if (this.#searching || this.#search.value) {
-      const label = screen.write(rect.x, top, "Search ", styles.subtle);
-      this.#search.draw(screen, label, top, rect.width - 7, styles.attention, this.#searching);
-      top += 2;
-    }
+    const top = this.#search.draw(screen, rect, { label: styles.subtle, input: styles.attention });
     const rows = this.#rows();
     if (rows.length === 0) {
       screen.write(
@@ -144,26 +138,12 @@ export class HistoryView implements View {
   }
 
   async handleKey(key: Key, { app }: ViewContext): Promise<boolean> {
-    if (this.#searching) {
-      if (key.name === "enter") this.#searching = false;
-      else if (key.name === "escape") {
-        this.#searching = false;
-        this.#search.set("");
-      } else if (key.name === "up" || key.name === "down") {
-        this.#list.move(key.name === "up" ? -1 : 1, this.#rows().length);
-      } else if (this.#search.handleKey(key)) this.#list.top();
-      return true;
-    }
+    if (this.#search.handleKey(key, this.#list, () => this.#rows().length)) return true;
     const rows = this.#rows();
     const entry = rows[this.#list.selected];
-    switch (bindingFor("history", key)?.command) {
-      case "move":
-        this.#list.move(key.name === "up" ? -1 : 1, rows.length);
-        break;
-      case "jump":
-        if (key.name === "g") this.#list.top();
-        else this.#list.bottom(rows.length);
-        break;
+    const command = bindingFor("history", key)?.command;
+    if (moveInList(command, key, this.#list, rows.length)) return true;
+    switch (command) {
       case "redial":
         if (entry) {
           app.pop(this);
@@ -171,7 +151,7 @@ export class HistoryView implements View {
         }
         break;
       case "search":
-        this.#searching = true;
+        this.#search.open();
         break;
       case "details":
         if (entry) app.push(new DetailsView("Call", () => historyDetails(entry)));
@@ -210,7 +190,7 @@ export class HistoryView implements View {
   #rows(): HistoryEntry[] {
     return fuzzyFilter(
       this.#entries,
-      this.#search.value,
+      this.#search.query,
       (e) => `${e.contact ?? ""} ${e.displayName ?? ""} ${e.peer} ${e.outcome}`,
     ).map((m) => m.item);
   }
