@@ -21,6 +21,7 @@ import { runSession } from "../phone/session_runner.ts";
 import { profileName, textValue } from "./phone_values.ts";
 import { phonePaths } from "../phone/paths.ts";
 import { runPhoneTui } from "../tui/phone_tui.ts";
+import { hasTerminal } from "../tui/term/terminal.ts";
 import { VERSION } from "./version.ts";
 
 const json = withDefault(flag("-j", "--json", { description: message`Print JSON.` }), false);
@@ -371,15 +372,28 @@ export async function dispatchPhone(parsed: PhoneCommand): Promise<number> {
   try {
     switch (parsed.action) {
       case "picker":
+        if (!hasTerminal()) {
+          console.error(
+            "ringo phone: the profile picker needs a terminal; without one use ringo phone list, " +
+              "ringo phone profile … and ringo phone start <name> --headless",
+          );
+          return 1;
+        }
         return await runPhoneTui({ paths: phonePaths(), version: VERSION });
       case "start":
-        if (!parsed.headless) {
+        if (!parsed.headless && hasTerminal()) {
           return await runPhoneTui({
             paths: phonePaths(),
             version: VERSION,
             profile: parsed.profile,
             notify: !parsed.noNotify,
           });
+        }
+        if (!parsed.headless) {
+          console.error(
+            "ringo: no terminal here, so the session runs without its screen (on the sound devices); " +
+              "drive it with ringo control",
+          );
         }
         return await runSession({
           profile: parsed.profile,

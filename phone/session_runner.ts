@@ -28,6 +28,8 @@ export interface RunSessionOptions {
   env?: Record<string, string | undefined>;
   /** Where lines for the user go; default standard error. */
   say?(line: string): void;
+  /** False: the session log is not echoed to standard error (the TUI draws on the terminal). Default true. */
+  echoLog?: boolean;
 }
 
 /** Exit code of a session that ended because its engine failed. */
@@ -106,8 +108,8 @@ export interface HostedSession {
 /**
  * Starts a session of a profile and everything around it — the part of
  * `ringo phone start` that the headless runner and the TUI share. Signals
- * are the caller's. The log echoes to standard error only when headless
- * (the TUI owns the terminal otherwise).
+ * are the caller's. The log echoes to standard error unless `echoLog` is
+ * false (the TUI owns the terminal).
  *
  * @throws {RingoError} the profile does not load, the password source
  * fails, baresip is missing, or registration is refused — with the reason.
@@ -207,7 +209,7 @@ async function openResources(
   const history = await HistoryStore.open(paths.historyDb);
   let log: SessionLog;
   try {
-    log = await SessionLog.open(paths.logsDir, profile.name, { echo: options.headless });
+    log = await SessionLog.open(paths.logsDir, profile.name, { echo: options.echoLog ?? true });
   } catch (error) {
     history.close();
     throw error;

@@ -174,7 +174,10 @@ export class PhoneTui {
       close: (saved) => {
         this.#app.pop(form);
         if (saved && this.#hosted?.session.profile.name === name) {
-          this.#app.toast.show(`Saved ${saved}: it takes effect when the profile starts again (Ctrl+P)`, "success");
+          this.#app.toast.show(
+            `Saved ${saved}: it takes effect when the profile starts again (Ctrl+P)`,
+            "success",
+          );
         }
         const picker = this.#app.views.find((v) => v instanceof PickerView) as
           | PickerView
@@ -198,6 +201,7 @@ export class PhoneTui {
       hosted = await hostSession({
         profile: name,
         headless: false,
+        echoLog: false,
         notify: this.options.notify ?? true,
         env: this.env,
         say: (line) => this.#app.toast.show(line.replace(/^ringo: /, ""), "info"),

@@ -82,7 +82,7 @@ export class Terminal {
    * @throws {TerminalError} when stdin or stdout is not a terminal.
    */
   static open(handlers: TerminalHandlers): Terminal {
-    if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
+    if (!hasTerminal()) {
       throw new TerminalError(
         "ringo phone needs a terminal (stdin and stdout must be a TTY); " +
           "run it with --headless to drive it with ringo control instead",
@@ -225,6 +225,18 @@ export class Terminal {
     restoreTerminals();
     this.#handlers.onSignal(signal);
   }
+}
+
+/**
+ * True when standard input and output are both a terminal, so a TUI can run.
+ *
+ * @example
+ * ```ts
+ * if (!hasTerminal()) console.error("no terminal: use --headless");
+ * ```
+ */
+export function hasTerminal(): boolean {
+  return Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
 }
 
 /** Restores every open terminal at once (synchronous; safe to call again and again). */
