@@ -27,3 +27,5 @@ export * from "./headers_template.ts";
 export * from "./pcap.ts";
 export * from "./agent_message.ts";
 export * from "./config_overrides.ts";
+export * from "./baresip_support.ts";
+export * from "./paths.ts";

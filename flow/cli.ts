@@ -9,7 +9,15 @@
  *
  * @module
  */
-import { describeError, onShutdownSignal, SIGNAL_EXIT_CODES, stopAll } from "../core/mod.ts";
+import {
+  baresipSupport,
+  describeError,
+  describeSource,
+  detectBaresip,
+  onShutdownSignal,
+  SIGNAL_EXIT_CODES,
+  stopAll,
+} from "../core/mod.ts";
 import { RingoError } from "../core/errors.ts";
 import { discoverScenarios, DiscoveryError } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
@@ -112,6 +120,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
   }
 
   const reporters = makeReporters(options);
+  if (!options.quiet) await noteBaresipLimits();
   const interrupt = new AbortController();
   let signalName: Deno.Signal | undefined;
   onShutdownSignal(async (signal) => {
@@ -202,6 +211,23 @@ export async function initFlow(options: FlowInitOptions = {}): Promise<number> {
     if (error instanceof RingoError) return usageError(error);
     throw error;
   }
+}
+
+/**
+ * One line on stderr when agents will run on a baresip that works with
+ * limits, naming what it lacks. A missing or too old baresip says so
+ * itself, in the failure of the first scenario that starts an agent.
+ */
+async function noteBaresipLimits(): Promise<void> {
+  let install;
+  try {
+    install = await detectBaresip();
+  } catch {
+    return;
+  }
+  const where = `${install.binary}, ${describeSource(install.source)}`;
+  const support = baresipSupport(install.version, where);
+  if (support.level === "limited") writer(Deno.stderr)(`note: ${support.sentence}\n`);
 }
 
 function makeReporters(options: FlowRunOptions): Reporter[] {

@@ -31,9 +31,10 @@ export type Duration = string | number;
  * the agent answers on 127.0.0.1 with no registrar.
  */
 export interface AgentConfig {
-  username: string;
+  /** The account's user; without `username` and `domain` the agent is a loopback agent. */
+  username?: string;
   /** Registrar / domain, `host` or `host:port`. */
-  domain: string;
+  domain?: string;
   password?: string;
   display_name?: string;
   transport?: "udp" | "tcp" | "tls";
@@ -50,6 +51,12 @@ export interface AgentConfig {
   dtmf_mode?: "rtpevent" | "info" | "auto";
   /** Extra SIP headers on outgoing INVITEs (needs baresip ≥ 2.0.0). */
   headers?: Record<string, string | number> | Array<[string, string | number]>;
+  /** Calls at once before the agent answers `486 Max Calls` (default 16). */
+  max_calls?: number;
+  /** Hold the established call when answering another (default false; 1.0.0 always holds). */
+  auto_hold?: boolean;
+  /** End a call that receives no RTP for this long (default `"30s"`; `0` never). */
+  rtp_timeout?: Duration;
 }
 
 /** What {@link Agent.info} returns: the agent in one plain object. */

@@ -12,11 +12,13 @@ import {
   AgentError,
   type AgentSnapshot,
   type BaresipEvent,
+  type CallHandling,
   type CallState,
   formatVersion,
   fullHeaderName,
   type SipMessage,
 } from "../../core/mod.ts";
+import { parseDuration } from "../duration.ts";
 import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
 
@@ -119,7 +121,7 @@ export class AgentPool {
   async start(
     scenarioId: string,
     name: string,
-    config: AccountSettings | null,
+    config: Record<string, unknown> | null,
     scenarioSlug = scenarioId,
   ): Promise<AgentInfo> {
     const taken = [...this.#owned.values()].some((o) =>
@@ -130,7 +132,7 @@ export class AgentPool {
         hint: "give each agent of a scenario its own name",
       });
     }
-    const account = config ? withoutUndefined(config) : undefined;
+    const { account, calls } = splitConfig(name, config);
     const recordDir = this.#options.saveAudioDir
       ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
       : undefined;
@@ -140,6 +142,7 @@ export class AgentPool {
       name,
       account,
       registerOnStart: registers,
+      calls,
       recordDir,
       // Always on: header()/headers() read the received INVITE from the trace.
       sipTrace: true,
@@ -306,10 +309,44 @@ function statusCode(value: unknown): number {
   return code;
 }
 
-function withoutUndefined(config: AccountSettings): AccountSettings {
-  return Object.fromEntries(
-    Object.entries(config).filter(([, v]) => v !== undefined),
-  ) as AccountSettings;
+/**
+ * Splits an agent config from a scenario into the SIP account (none without
+ * `username` and `domain`: a loopback agent) and how the agent handles calls.
+ */
+function splitConfig(
+  name: string,
+  config: Record<string, unknown> | null,
+): { account?: AccountSettings; calls: CallHandling } {
+  const given = Object.fromEntries(
+    Object.entries(config ?? {}).filter(([, v]) => v !== undefined),
+  );
+  const { max_calls, auto_hold, rtp_timeout, ...rest } = given;
+  const calls: CallHandling = {};
+  if (max_calls !== undefined) {
+    if (!Number.isInteger(max_calls) || (max_calls as number) < 1) {
+      throw new AgentError(
+        `agent "${name}": max_calls must be a whole number ≥ 1, got ${JSON.stringify(max_calls)}`,
+      );
+    }
+    calls.maxCalls = max_calls as number;
+  }
+  if (auto_hold !== undefined) {
+    if (typeof auto_hold !== "boolean") {
+      throw new AgentError(
+        `agent "${name}": auto_hold must be true or false, got ${JSON.stringify(auto_hold)}`,
+      );
+    }
+    calls.autoHold = auto_hold;
+  }
+  if (rtp_timeout !== undefined) {
+    try {
+      calls.rtpTimeoutS = Math.ceil(parseDuration(rtp_timeout as string | number) / 1000);
+    } catch (error) {
+      throw new AgentError(`agent "${name}": rtp_timeout: ${(error as Error).message}`);
+    }
+  }
+  const loopback = rest.username === undefined && rest.domain === undefined;
+  return { account: loopback ? undefined : rest as AccountSettings, calls };
 }
 
 function safeName(name: string): string {

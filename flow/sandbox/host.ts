@@ -8,7 +8,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type AccountSettings, AgentError, type SipMessage } from "../../core/mod.ts";
+import { AgentError, type SipMessage } from "../../core/mod.ts";
 import { answerEnv, createEnvChannel } from "../env_channel.ts";
 import { EnvError, type ScenarioEnv } from "../env.ts";
 import {
@@ -335,7 +335,7 @@ export class ScenarioWorker {
     switch (method) {
       case "agent.start": {
         if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
-        const [name, config] = params as [string, AccountSettings | null];
+        const [name, config] = params as [string, Record<string, unknown> | null];
         const scenario = this.#names.get(scenarioId) ?? implicitScenarioName(this.#options.file);
         const folder = `${slug(this.#options.file)}/${slug(scenario)}`;
         return await this.#pool.start(scenarioId, String(name), config, folder);
