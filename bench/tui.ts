@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { RINGO_DENO_FLAGS } from "../.ci/deno_flags.ts";
 import { App, type AppIO } from "../tui/app.ts";
 import { KeyDecoder } from "../tui/term/keys.ts";
 import { DiffRenderer } from "../tui/term/renderer.ts";
@@ -225,7 +226,9 @@ async function idleRingo(
   const env = `env HOME=${home} XDG_CONFIG_HOME=${home}/config XDG_DATA_HOME=${home}/data ` +
     `XDG_STATE_HOME=${home}/state XDG_RUNTIME_DIR=${home}/run`;
   await Deno.mkdir(`${home}/run`, { recursive: true, mode: 0o700 });
-  const command = `${env} ${Deno.execPath()} run -A --unstable-kv ${main} ${args.join(" ")}`;
+  const command = `${env} ${Deno.execPath()} run ${RINGO_DENO_FLAGS.join(" ")} ${main} ${
+    args.join(" ")
+  }`;
   await tmuxRun(
     "-f",
     "/dev/null",

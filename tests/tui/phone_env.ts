@@ -8,21 +8,15 @@
  * @module
  */
 import { join } from "node:path";
+import { RINGO_DENO_FLAGS } from "../../.ci/deno_flags.ts";
 import { startPbx, type TestPbx } from "../pbx/pbx.ts";
 import { startTmux, type TmuxTerminal } from "./tmux.ts";
 
 /** The repository root. */
 export const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** The command line that runs ringo (as the `ringo` task does). */
-export const RINGO = [
-  Deno.execPath(),
-  "run",
-  "--unstable-kv",
-  "--unstable-worker-options",
-  "-A",
-  join(REPO, "main.ts"),
-];
+/** The command line that runs ringo (with the one flag list of `.ci/deno_flags.ts`). */
+export const RINGO = [Deno.execPath(), "run", ...RINGO_DENO_FLAGS, join(REPO, "main.ts")];
 
 /** What a finished ringo command printed. */
 export interface Output {
