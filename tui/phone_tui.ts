@@ -18,9 +18,14 @@ import { type PickerEntry, PickerView } from "./views/picker.ts";
 import { type ProfileDraft, ProfileFormView } from "./views/profile_form.ts";
 import { type LoadedConfig, loadGlobalConfig } from "../phone/global_config.ts";
 import type { PhonePaths } from "../phone/paths.ts";
-import { checkProfileName, profileSchema, publicProfile } from "../phone/profile.ts";
+import {
+  checkProfileName,
+  formatFieldPath,
+  profileSchema,
+  publicProfile,
+} from "../phone/profile.ts";
+import { removeProfile, renameProfile } from "../phone/profile_cli.ts";
 import { parseProfileText, ProfileStore, renderProfile } from "../phone/profile_store.ts";
-import { formatFieldPath } from "../phone/profile.ts";
 import { type HostedSession, hostSession } from "../phone/session_runner.ts";
 import { describeError } from "../core/errors.ts";
 import { onShutdownSignal } from "../core/shutdown.ts";
@@ -110,7 +115,11 @@ export class PhoneTui {
     this.#terminal.close();
     // After the screen is back: a session still up is stopped cleanly (calls hung up, socket removed).
     if (this.#hosted) {
-      console.error("ringo: stopping the session…");
+      try {
+        console.error("ringo: stopping the session…");
+      } catch {
+        // the terminal is gone (SIGHUP)
+      }
       await this.#stopSession(code === 0 ? "quit" : "signal");
     }
     return code;
@@ -150,8 +159,8 @@ export class PhoneTui {
       start: (name) => this.start(name),
       openForm: (name) => void this.openForm(name),
       clone: async (from, to) => void await this.store.clone(from, to),
-      rename: async (from, to) => void await this.store.rename(from, to),
-      remove: (name) => this.store.remove(name),
+      rename: (from, to) => renameProfile(this.options.paths, this.store, from, to),
+      remove: (name) => removeProfile(this.options.paths, this.store, name),
       editSettings: () => this.editSettings(),
       quit: () => this.quit(0),
     });
@@ -166,7 +175,9 @@ export class PhoneTui {
       codecs: this.options.codecs ?? await this.#offeredCodecs(),
       validate: (n, draft) => validateDraft(n, draft, this.store, name),
       save: async (n, draft, original) => {
-        if (original && original !== n) await this.store.rename(original, n);
+        if (original && original !== n) {
+          await renameProfile(this.options.paths, this.store, original, n);
+        }
         if (original) await this.store.replaceText(n, renderProfile(draft as never));
         else await this.store.add(n, draft);
       },

@@ -131,6 +131,27 @@ Deno.test({
     assertEquals(JSON.parse(show.stdout).username, "alice");
   });
 
+  await step("the picker clones and deletes profiles, and refuses to rename a running one", async () => {
+    await term.type("carol");
+    await term.waitFor(/1 of 3/);
+    await term.keys("C-r");
+    await term.waitFor("Rename carol to");
+    await term.keys("C-u");
+    await enter(term, "caroline");
+    await term.waitFor(/cannot rename profile "carol" while it runs/);
+    await escape(term, /Rename carol to/);
+    await term.keys("C-u");
+    await term.waitFor(/3 profiles/);
+    await term.keys("C-y");
+    await term.waitFor("Clone alice as");
+    await term.keys("Enter");
+    await term.waitFor((s) => /4 profiles/.test(s) && /▸ alice copy/.test(s));
+    await term.keys("C-d");
+    await term.waitFor("Delete profile alice copy and its folder?");
+    await term.keys("y");
+    await term.waitFor((s) => /3 profiles/.test(s) && /▸ alice\s/.test(s));
+  });
+
   await step("starting it from the picker shows Registered", async () => {
     await term.keys("Enter");
     const screen = await term.waitFor(idle);
