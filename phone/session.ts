@@ -129,6 +129,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   #resolveStopped!: (reason: string) => void;
   #stopReason = "stopped";
   #transferPending = false;
+  #contacts: readonly Contact[];
 
   private constructor(init: {
     options: SessionOptions;
@@ -139,6 +140,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   }) {
     super();
     this.#options = init.options;
+    this.#contacts = init.options.contacts ?? [];
     this.profile = init.options.profile;
     this.publicProfile = publicProfile(init.options.profile);
     this.headless = init.options.headless;
@@ -372,6 +374,12 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     return this.#view(call);
   }
 
+  /** Names peers from `contacts` from now on (the contact book was edited, e.g. in the TUI). */
+  setContacts(contacts: readonly Contact[]): void {
+    this.#contacts = contacts;
+    this.#change();
+  }
+
   /** Sends a SIP MESSAGE; resolves with the final SIP answer. */
   async message(
     target: string,
@@ -535,7 +543,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
         const tracked: Tracked = {
           index: this.#nextIndex++,
           call,
-          contact: findContact(this.#options.contacts ?? [], call.peer.uri)?.name,
+          contact: findContact(this.#contacts, call.peer.uri)?.name,
         };
         this.#tracked.set(key, tracked);
         const view = this.#view(call);
@@ -761,7 +769,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   }
 
   #contactOf(uri: string): string | undefined {
-    return findContact(this.#options.contacts ?? [], uri)?.name;
+    return findContact(this.#contacts, uri)?.name;
   }
 
   #emit(type: SessionEventType, fields: Record<string, unknown>): void {

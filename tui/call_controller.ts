@@ -228,8 +228,14 @@ export class CallController implements CallScreenHost, TuiCommandHost {
     const file = this.#options.contactsFile;
     return {
       load: () => loadContacts(file),
-      save: (contacts: readonly Contact[]) => saveContacts(file, contacts),
-      edit: () => this.#options.app.suspend(() => runEditor(file, this.#options.env)),
+      save: async (contacts: readonly Contact[]) => {
+        await saveContacts(file, contacts);
+        this.#options.session.setContacts(contacts);
+      },
+      edit: async () => {
+        await this.#options.app.suspend(() => runEditor(file, this.#options.env));
+        this.#options.session.setContacts(await loadContacts(file));
+      },
     };
   }
 
