@@ -85,7 +85,7 @@ export class CallController implements CallScreenHost, TuiCommandHost {
   // --- CallScreenHost
 
   status(): ScreenStatus {
-    return this.#options.session.status() as unknown as ScreenStatus;
+    return this.#options.session.status();
   }
 
   onChange(listener: () => void): () => void {
