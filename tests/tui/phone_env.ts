@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { RINGO_DENO_FLAGS } from "../../.ci/deno_flags.ts";
+import { type CommandResult, runCommand } from "../command.ts";
 import { startPbx, type TestPbx } from "../pbx/pbx.ts";
 import { startTmux, type TmuxTerminal } from "./tmux.ts";
 
@@ -19,11 +20,7 @@ export const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "
 export const RINGO = [Deno.execPath(), "run", ...RINGO_DENO_FLAGS, join(REPO, "main.ts")];
 
 /** What a finished ringo command printed. */
-export interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Output = CommandResult;
 
 /** One headless session started for a test (another party of the calls). */
 export interface HeadlessSession {
@@ -43,7 +40,7 @@ export interface PhoneEnv extends AsyncDisposable {
   /** The environment every ringo and the terminal get. */
   env: Record<string, string>;
   /** Runs `ringo <args…>` to its end. */
-  ringo(args: string[], stdin?: string): Promise<Output>;
+  ringo(args: string[]): Promise<Output>;
   /** Adds a profile for a test user of the PBX with `ringo phone profile add`. */
   addProfile(name: "alice" | "bob" | "carol" | "dave", extra?: string[]): Promise<void>;
   /** Starts `ringo phone start <name> --headless` and waits until it is registered. */
@@ -88,33 +85,16 @@ export async function phoneEnv(): Promise<PhoneEnv> {
   const sessions: HeadlessSession[] = [];
   const terminals: TmuxTerminal[] = [];
 
-  const ringo = async (args: string[], stdin?: string): Promise<Output> => {
-    const child = new Deno.Command(RINGO[0], {
-      args: [...RINGO.slice(1), ...args],
-      env,
-      cwd: root,
-      stdin: stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (stdin !== undefined) {
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(stdin));
-      await writer.close();
-    }
-    const out = await child.output();
-    return {
-      code: out.code,
-      stdout: new TextDecoder().decode(out.stdout),
-      stderr: new TextDecoder().decode(out.stderr),
-    };
-  };
+  const ringo = (args: string[]): Promise<Output> =>
+    runCommand([...RINGO, ...args], { env, cwd: root });
 
   const world: PhoneEnv = {
     pbx,
     env,
     ringo,
     async addProfile(name, extra = []) {
+      const passwordFile = join(root, `${name}.password`);
+      await Deno.writeTextFile(passwordFile, pbx.users[name] + "\n", { mode: 0o600 });
       const out = await ringo([
         "phone",
         "profile",
@@ -124,9 +104,10 @@ export async function phoneEnv(): Promise<PhoneEnv> {
         name,
         "--domain",
         `${pbx.domain}:${pbx.port}`,
-        "--password-stdin",
+        "--password-file",
+        passwordFile,
         ...extra,
-      ], pbx.users[name] + "\n");
+      ]);
       if (out.code !== 0) throw new Error(`profile add ${name} failed: ${out.stderr}`);
     },
     async headless(name) {
