@@ -86,6 +86,8 @@ interface Tracked {
   contact?: string;
   headerViews?: HeaderView[];
   local?: LocalAction;
+  /** The `call_outgoing` hook waits for baresip to name the call (its `call_id`). */
+  outgoingHookDue?: boolean;
 }
 
 const DEFAULT_REGISTER_TIMEOUT_MS = 15_000;
@@ -503,6 +505,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     if (before.registration.state !== after.registration.state) this.#onRegistration(after);
     for (const change of diffCalls(before, after)) this.#onCallChange(change);
     this.#refreshInvites();
+    this.#fireDueOutgoingHooks();
     if (after.dtmfReceived.length > before.dtmfReceived.length) {
       this.#emit("dtmf_received", { digits: after.dtmfReceived.slice(before.dtmfReceived.length) });
     }
@@ -560,7 +563,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
         } else {
           this.#log.info(`call ${view.index} to ${who}`);
           this.#emit("call_outgoing", { call: view });
-          this.#hooks.fire("call_outgoing", hookCall(view));
+          tracked.outgoingHookDue = true;
         }
         return;
       }
@@ -600,6 +603,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     const tracked = this.#tracked.get(key);
     if (!tracked) return;
     this.#tracked.delete(key);
+    this.#fireDueOutgoingHooks(true);
     const { last, record, hookData } = describeEnd(call, close, tracked, this.profile.name);
     const view = this.#view(call, tracked);
     const { outcome, duration_secs: duration, reason } = last;
@@ -743,6 +747,17 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
 
   #active(): CallSnapshot | undefined {
     return this.#snapshot.calls.findLast((c) => c.state === "established" && !c.held);
+  }
+
+  /** Runs `call_outgoing` hooks once their call has its id (or, `ending`, before it closes without one). */
+  #fireDueOutgoingHooks(ending = false): void {
+    for (const [key, tracked] of this.#tracked) {
+      if (!tracked.outgoingHookDue) continue;
+      tracked.call = this.#snapshot.calls.find((c) => callKey(c) === key) ?? tracked.call;
+      if (!tracked.call.id && !ending) continue;
+      tracked.outgoingHookDue = false;
+      this.#hooks.fire("call_outgoing", hookCall(this.#view(tracked.call, tracked)));
+    }
   }
 
   /** Renders `header_display` views once the received INVITE is known (it may follow the ringing). */

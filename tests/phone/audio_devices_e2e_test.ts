@@ -15,9 +15,9 @@ import { mixToMono } from "../../core/audio/resample.ts";
 import { summarizeAudio } from "../../core/audio/spectrum.ts";
 import { decodeWav, encodeWav } from "../../core/audio/wav.ts";
 import { readUntil } from "../flow/e2e.ts";
-import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
+import { startPbx } from "../pbx/pbx.ts";
 import { assertEquals } from "../assert.ts";
-import { ctl, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
+import { addProfiles, ctl, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
 
 const onPath = (name: string) =>
   new Deno.Command("sh", { args: ["-c", `command -v ${name}`], stdout: "null", stderr: "null" })
@@ -105,22 +105,7 @@ Deno.test({
         join(home.paths.configDir, "ringo.toml"),
         '[baresip]\naudio_driver = "pulse"\naudio_player_device = "ringo_out"\naudio_source_device = "ringo_in.monitor"\n',
       );
-      for (const user of ["alice", "bob"] as const) {
-        const run = await ringo(home, [
-          "phone",
-          "profile",
-          "add",
-          user,
-          "--username",
-          user,
-          "--domain",
-          `127.0.0.1:${pbx.port}`,
-          "--password-stdin",
-        ], {
-          stdin: TEST_USERS[user],
-        });
-        assertEquals(run.code, 0, run.stderr);
-      }
+      await addProfiles(home, pbx.port, { alice: [], bob: [] });
       // Not headless: the session takes the sound server.
       await using alice = await RunningSession.start(home, "alice", ["--no-notify"]);
       assertEquals(

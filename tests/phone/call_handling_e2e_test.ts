@@ -8,9 +8,18 @@
 import { detectBaresip } from "../../core/baresip.ts";
 import { Capabilities } from "../../core/capabilities.ts";
 import { Dialect } from "../../core/dialect.ts";
-import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
+import { startPbx } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctl, ctlJson, type Json, phoneHome, ringo, RunningSession } from "./e2e.ts";
+import {
+  addProfiles,
+  connect,
+  ctl,
+  ctlJson,
+  type Json,
+  phoneHome,
+  ringo,
+  RunningSession,
+} from "./e2e.ts";
 
 const install = await detectBaresip();
 const caps = new Capabilities(install.version);
@@ -19,21 +28,11 @@ const alwaysHolds = Dialect.of(install).acceptHoldsOthers(false);
 
 async function setUp(pbxPort: number, extra: Record<string, string[]> = {}) {
   const home = await phoneHome();
-  for (const user of ["alice", "bob", "carol"] as const) {
-    const run = await ringo(home, [
-      "phone",
-      "profile",
-      "add",
-      user,
-      "--username",
-      user,
-      "--domain",
-      `127.0.0.1:${pbxPort}`,
-      "--password-stdin",
-      ...(extra[user] ?? []),
-    ], { stdin: TEST_USERS[user] });
-    assertEquals(run.code, 0, run.stderr);
-  }
+  await addProfiles(home, pbxPort, {
+    alice: extra.alice ?? [],
+    bob: extra.bob ?? [],
+    carol: extra.carol ?? [],
+  });
   return home;
 }
 
@@ -47,14 +46,8 @@ Deno.test("auto_hold: a second call holds the first; hanging up resumes it; off,
   await using _carol = await RunningSession.start(home, "carol");
 
   await t.step("accepting a second call holds the active one", async () => {
-    await ctl(home, "alice", "dial", "bob");
-    await ctl(home, "bob", "wait", "ringing");
-    await ctl(home, "bob", "accept");
-    await ctl(home, "alice", "wait", "established");
-    await ctl(home, "carol", "dial", "alice");
-    await ctl(home, "alice", "wait", "ringing");
-    await ctl(home, "alice", "accept");
-    await ctl(home, "carol", "wait", "established");
+    await connect(home, "alice", "bob");
+    await connect(home, "carol", "alice");
     const calls = byNumber((await ctlJson(home, "alice", "status")).data.calls);
     assertEquals([calls.bob.held, calls.carol.state, calls.carol.held], [
       true,
@@ -80,14 +73,8 @@ Deno.test("auto_hold: a second call holds the first; hanging up resumes it; off,
       const edited = await ringo(home, ["phone", "profile", "edit", "alice", "--no-auto-hold"]);
       assertEquals(edited.code, 0, edited.stderr);
       await using _again = await RunningSession.start(home, "alice");
-      await ctl(home, "alice", "dial", "bob");
-      await ctl(home, "bob", "wait", "ringing");
-      await ctl(home, "bob", "accept");
-      await ctl(home, "alice", "wait", "established");
-      await ctl(home, "carol", "dial", "alice");
-      await ctl(home, "alice", "wait", "ringing");
-      await ctl(home, "alice", "accept");
-      await ctl(home, "carol", "wait", "established");
+      await connect(home, "alice", "bob");
+      await connect(home, "carol", "alice");
       const calls = byNumber((await ctlJson(home, "alice", "status")).data.calls);
       assertEquals([calls.bob.held, calls.carol.held], [alwaysHolds, false]);
       await ctl(home, "alice", "hangup");

@@ -7,7 +7,16 @@
 import { join } from "node:path";
 import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctl, ctlJson, type Json, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
+import {
+  addProfiles,
+  ctl,
+  ctlJson,
+  type Json,
+  phoneHome,
+  ringo,
+  ringoCommand,
+  RunningSession,
+} from "./e2e.ts";
 
 const EVENTS = [
   "profile_loaded",
@@ -116,4 +125,27 @@ Deno.test("hooks run on each event with RINGO_* variables and without the passwo
   assertEquals((await read("profile_loaded", "alice")).RINGO_PROFILE, "alice");
   const log = await Deno.readTextFile(join(home.paths.logsDir, "bob.log"));
   assertMatch(log, /hook call_ended \(env > .*\) exited with code 0 in \d+ ms/);
+});
+
+Deno.test("the call_outgoing hook names the call it is about", async () => {
+  await using pbx = await startPbx();
+  await using home = await phoneHome();
+  const out = join(home.dir, "outgoing.json");
+  await Deno.mkdir(home.paths.configDir, { recursive: true });
+  await Deno.writeTextFile(
+    join(home.paths.configDir, "ringo.toml"),
+    `[[hooks]]\nevent = "call_outgoing"\ncommand = "printf %s \\"$RINGO_EVENT_DATA\\" > '${out}'"\n`,
+  );
+  await addProfiles(home, pbx.port, { alice: [], bob: [] });
+  await using _alice = await RunningSession.start(home, "alice");
+  await using _bob = await RunningSession.start(home, "bob");
+  await ctl(home, "alice", "dial", "bob");
+  await ctl(home, "bob", "wait", "ringing");
+  const id = (await ctlJson(home, "alice", "status")).data.calls[0].id;
+  await ctl(home, "alice", "hangup");
+  await ctl(home, "alice", "wait", "idle");
+  await ctl(home, "alice", "shutdown");
+  await _alice.exited();
+  const data: Json = JSON.parse(await Deno.readTextFile(out));
+  assertEquals([data.number, data.call_id], ["bob", id]);
 });
