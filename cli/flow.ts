@@ -1,7 +1,8 @@
 /**
- * The `ringo flow` command line: `run`, `check` and `init`, declared with
- * Optique, and their dispatch to {@link runFlow}, {@link checkFlow} and
- * {@link initFlow} in `../flow/cli.ts`.
+ * The `ringo flow` command line: `run`, `check`, `init` and `serve`, declared
+ * with Optique, and their dispatch to {@link runFlow}, {@link checkFlow} and
+ * {@link initFlow} in `../flow/cli.ts` and {@link serveFlow} in
+ * `../flow/serve/command.ts`.
  *
  * @module
  */
@@ -12,7 +13,9 @@ import { argument, command, constant, flag, option } from "@optique/core/primiti
 import type { InferValue, Parser } from "@optique/core/parser";
 import { string } from "@optique/core/valueparser";
 import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
+import { serveFlow } from "../flow/serve/command.ts";
 import { splitList } from "./lists.ts";
+import { VERSION } from "./version.ts";
 
 /** Where `--save-audio` writes when no folder is given. */
 export const DEFAULT_AUDIO_DIR = "ringo-audio";
@@ -25,8 +28,8 @@ const paths = multiple(
   }),
 );
 
-const envFile = optional(option("--env-file", string({ metavar: "FILE" }), {
-  description: message`Read env() values from this dotenv file first.`,
+const envFile = multiple(option("--env-file", string({ metavar: "FILE" }), {
+  description: message`Read env() values from this dotenv file first (repeatable: the last wins).`,
 }));
 
 const grants = {
@@ -97,6 +100,13 @@ export const runCommand = command(
       description:
         message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario; without PATH: ${DEFAULT_PCAP_DIR}).`,
     })),
+    sipMessages: withDefault(
+      flag("--sip-messages", {
+        description:
+          message`With --json: a "sip" event with each scenario's SIP messages before its end.`,
+      }),
+      false,
+    ),
     quiet,
     verbose: withDefault(
       flag("-v", "--verbose", { description: message`Print every assertion and log line.` }),
@@ -140,10 +150,44 @@ const flowDescription = {
   description: message`Run telephony test scenarios written in TypeScript.`,
 };
 
+/** `ringo flow serve`. */
+export const serveCommand = command(
+  "serve",
+  object({
+    action: constant("serve"),
+    config: optional(argument(string({ metavar: "CONFIG" }), {
+      description: message`The TOML config: monitors, server, auth, archive, metrics.`,
+    })),
+    listen: optional(option("--listen", string({ metavar: "HOST:PORT" }), {
+      description: message`Listen here instead of [server] listen (default 127.0.0.1:9090).`,
+    })),
+    check: withDefault(
+      flag("--check", { description: message`Check the config and its secrets, then exit.` }),
+      false,
+    ),
+    insecureNoAuth: withDefault(
+      flag("--insecure-no-auth", {
+        description: message`Serve without auth (only on a loopback address).`,
+      }),
+      false,
+    ),
+    hashPassword: withDefault(
+      flag("--hash-password", {
+        description: message`Print the scrypt hash of a password read from stdin, for the config.`,
+      }),
+      false,
+    ),
+  }),
+  {
+    description:
+      message`Run monitors on cron schedules, with an HTTP API, Prometheus metrics, a run archive and a web dashboard.`,
+  },
+);
+
 /** The `ringo flow` command and its subcommands. */
 export const flowCommand = command(
   "flow",
-  or(runCommand, checkCommand, initCommand),
+  or(runCommand, checkCommand, initCommand, serveCommand),
   flowDescription,
 );
 
@@ -163,6 +207,8 @@ export function flowCommandFor(
       return command("flow", checkCommand, flowDescription);
     case "init":
       return command("flow", initCommand, flowDescription);
+    case "serve":
+      return command("flow", serveCommand, flowDescription);
   }
   return undefined;
 }
@@ -186,7 +232,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         scenario: [...parsed.scenario],
         tag: splitList(parsed.tag),
         excludeTag: splitList(parsed.excludeTag),
-        envFile: parsed.envFile,
+        envFile: [...parsed.envFile],
         timeout: parsed.timeout,
         bail: parsed.bail,
         logs: parsed.logs,
@@ -194,6 +240,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         junit: parsed.junit,
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,
+        sipMessages: parsed.sipMessages,
         quiet: parsed.quiet,
         verbose: parsed.verbose,
         color: parsed.noColor ? false : undefined,
@@ -202,7 +249,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
     case "check":
       return checkFlow({
         paths: [...parsed.paths],
-        envFile: parsed.envFile,
+        envFile: [...parsed.envFile],
         json: parsed.json,
         quiet: parsed.quiet,
         color: parsed.noColor ? false : undefined,
@@ -210,6 +257,15 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
       });
     case "init":
       return initFlow({ dir: parsed.dir, force: parsed.force });
+    case "serve":
+      return serveFlow({
+        config: parsed.config,
+        listen: parsed.listen,
+        check: parsed.check,
+        insecureNoAuth: parsed.insecureNoAuth,
+        hashPassword: parsed.hashPassword,
+        version: VERSION,
+      });
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { RingoError } from "../core/errors.ts";
 import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
 import type { PcapSink } from "./report/pcap.ts";
+import { sipEvent } from "./report/sip.ts";
 import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
 import { SelectionError, selectScenarios, unmatchedPatterns } from "./select.ts";
 
@@ -42,6 +43,8 @@ export interface RunOptions extends LoadOptions {
   saveAudioDir?: string;
   /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
   pcap?: PcapSink;
+  /** Emit each scenario's SIP signalling as a `sip` event before its end (`--sip-messages`). */
+  sipEvents?: boolean;
   reporters: Reporter[];
   /** Aborting it interrupts the run: the running scenario's teardown runs, its agents stop. */
   signal?: AbortSignal;
@@ -98,6 +101,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
   let nextId = 1;
   let worker: ScenarioWorker | undefined;
   let workerFile: ListedFile | undefined;
+  const keepSip = options.pcap !== undefined || options.sipEvents === true;
   try {
     for (const choice of selected) {
       if (options.signal?.aborted) {
@@ -125,7 +129,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           grants: options.grants,
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
-          keepSip: options.pcap !== undefined,
+          keepSip,
           onMessage: emit,
         });
         try {
@@ -143,13 +147,14 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             grants: options.grants,
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
-            keepSip: options.pcap !== undefined,
+            keepSip,
             onMessage: emit,
           });
         }
         outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
       }
       if (options.pcap && outcome.sip) await writePcap(options.pcap, s, outcome.sip);
+      if (options.sipEvents && outcome.sip) emit(sipEvent(id, outcome.sip));
       emit(end(outcome));
       if (outcome.status === "passed") summary.passed++;
       else if (outcome.status === "skipped") summary.skipped++;
@@ -227,6 +232,7 @@ function scenarioEnd(
       : {}),
     ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
     ...(logs ? { logs } : {}),
+    ...(outcome.agents ? { agents: outcome.agents } : {}),
   };
 }
 

@@ -80,6 +80,7 @@ export class JunitReporter implements Reporter {
         this.#durationMs = event.durationMs;
         return;
       case "assertion":
+      case "sip":
         return;
     }
   }

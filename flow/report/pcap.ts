@@ -18,6 +18,7 @@ import {
   type SipMessage,
   sipPackets,
 } from "../../core/mod.ts";
+import { scenarioFolder } from "../slug.ts";
 
 /**
  * The messages of one scenario's agents as one capture: every message an
@@ -142,7 +143,7 @@ export class PcapSink {
   ): Promise<string> {
     const messages = captureMessages(byAgent);
     if (this.#target.perScenario) {
-      const path = join(this.#target.path, slug(file), `${slug(scenario)}.pcap`);
+      const path = join(this.#target.path, `${scenarioFolder(file, scenario)}.pcap`);
       await Deno.mkdir(dirname(path), { recursive: true });
       const records = new PcapEncoder().records(sipPackets(messages));
       await Deno.writeFile(path, join2(pcapHeader(), records));
@@ -166,9 +167,4 @@ function join2(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** A file or scenario name as a path segment: `A calls B` → `A-calls-B`. */
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "scenario";
 }

@@ -20,6 +20,7 @@ import {
 } from "../../core/mod.ts";
 import { parseDuration } from "../duration.ts";
 import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
+import type { AgentReport } from "../report/events.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
 
 // The scenario API's State must stay the engine's CallState.
@@ -31,7 +32,7 @@ export interface AgentPoolOptions {
   push(handle: number, view: AgentView): void;
   /** Dump each call's audio as WAV files under this folder (`--save-audio`). */
   saveAudioDir?: string;
-  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`). */
+  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`, `--sip-messages`). */
   keepSip?: boolean;
   /** Receives each agent's notable events as report lines (see agent_events.ts). */
   onAgentEvent?(scenarioId: string, agent: string, line: AgentEventLine): void;
@@ -110,6 +111,7 @@ export class AgentPool {
   readonly #options: AgentPoolOptions;
   readonly #owned = new Map<number, Owned>();
   readonly #sip = new Map<string, Record<string, SipMessage[]>>();
+  readonly #reports = new Map<string, AgentReport[]>();
   #nextHandle = 1;
   #closed = false;
 
@@ -200,6 +202,7 @@ export class AgentPool {
   /** Stops every agent of `scenarioId` and returns their logs by agent name. */
   async release(scenarioId: string): Promise<Record<string, string>> {
     const mine = [...this.#owned].filter(([, o]) => o.scenarioId === scenarioId);
+    if (mine.length > 0) this.#reports.set(scenarioId, mine.map(([, o]) => reportOf(o.agent)));
     for (const [handle, owned] of mine) {
       owned.detach();
       this.#owned.delete(handle);
@@ -219,6 +222,13 @@ export class AgentPool {
     const sip = this.#sip.get(scenarioId);
     this.#sip.delete(scenarioId);
     return sip;
+  }
+
+  /** How the agents of `scenarioId` ended up, once released (then forgotten). */
+  takeReports(scenarioId: string): AgentReport[] | undefined {
+    const reports = this.#reports.get(scenarioId);
+    this.#reports.delete(scenarioId);
+    return reports;
   }
 
   /** Stops every agent of every scenario, and any agent still starting once it is up. */
@@ -263,6 +273,18 @@ export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
     ...(quality ? { quality } : {}),
     ...(sending ? { sending } : {}),
     ...(agent.messages.length ? { messages: agent.messages.map((m) => ({ ...m })) } : {}),
+  };
+}
+
+/** An agent's registration and call quality, for the report of its scenario. */
+function reportOf(agent: CoreAgent): AgentReport {
+  const quality = agent.quality;
+  return {
+    name: agent.name,
+    aor: agent.aor,
+    loopback: agent.loopback,
+    registration: agent.snapshot.registration.state,
+    ...(quality ? { quality } : {}),
   };
 }
 

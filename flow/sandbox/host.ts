@@ -20,6 +20,8 @@ import {
   type WorkerMessage,
 } from "../protocol.ts";
 import { NetRegistry } from "../net/registry.ts";
+import type { AgentReport } from "../report/events.ts";
+import { scenarioFolder } from "../slug.ts";
 import { AgentPool } from "./agents.ts";
 import { isReadable, readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
 
@@ -38,6 +40,8 @@ export interface ScenarioOutcome {
   logs: Record<string, string>;
   /** The agents' SIP messages by agent name (with `keepSip`). */
   sip?: Record<string, SipMessage[]>;
+  /** How the scenario's agents ended up (absent when it started none). */
+  agents?: AgentReport[];
 }
 
 /** Assertions and log lines of running scenarios. */
@@ -274,7 +278,8 @@ export class ScenarioWorker {
   async #finish(id: string, outcome: Omit<ScenarioOutcome, "logs">): Promise<ScenarioOutcome> {
     const [logs] = await Promise.all([this.#pool.release(id), this.#net.release(id)]);
     const sip = this.#pool.takeSipMessages(id);
-    return { ...outcome, logs, ...(sip ? { sip } : {}) };
+    const agents = this.#pool.takeReports(id);
+    return { ...outcome, logs, ...(sip ? { sip } : {}), ...(agents ? { agents } : {}) };
   }
 
   #awaitDone(id: string): Promise<Extract<WorkerMessage, { type: "done" }>> {
@@ -337,7 +342,7 @@ export class ScenarioWorker {
         if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
         const [name, config] = params as [string, Record<string, unknown> | null];
         const scenario = this.#names.get(scenarioId) ?? implicitScenarioName(this.#options.file);
-        const folder = `${slug(this.#options.file)}/${slug(scenario)}`;
+        const folder = scenarioFolder(this.#options.file, scenario);
         return await this.#pool.start(scenarioId, String(name), config, folder);
       }
       case "agent.verb": {
@@ -408,9 +413,4 @@ function wireError(error: unknown): WireError {
     message: error.message,
     ...(typeof hint === "string" ? { hint } : {}),
   };
-}
-
-/** A scenario name as a folder name: `A calls B` → `A-calls-B`. */
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "scenario";
 }
