@@ -12,6 +12,7 @@ import {
   AgentError,
   type AgentSnapshot,
   type BaresipEvent,
+  type CallEndCause as CoreCallEndCause,
   type CallHandling,
   type CallState,
   explainNetworkReason,
@@ -20,13 +21,23 @@ import {
   type SipMessage,
 } from "../../core/mod.ts";
 import { parseDuration } from "../duration.ts";
-import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
+import {
+  type AgentInfo,
+  type AgentView,
+  type AudioSource,
+  type CallEndCause,
+  State,
+} from "../protocol.ts";
 import type { AgentReport } from "../report/events.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
 import { insideFolder, uniqueSegment } from "../output_paths.ts";
 
-// The scenario API's State must stay the engine's CallState.
+// The scenario API's State must stay the engine's CallState, and its causes the engine's.
 const _sameStates: typeof CallState = State;
+const _sameCauses: [CoreCallEndCause, CallEndCause] = ["bye", "bye"] as [
+  CallEndCause,
+  CoreCallEndCause,
+];
 
 /** Options of {@link AgentPool}. */
 export interface AgentPoolOptions {
