@@ -40,6 +40,10 @@ const grants = {
   allowEnv: multiple(option("--allow-env", string({ metavar: "NAMES" }), {
     description: message`Let scenarios read these environment variables (without NAMES: all).`,
   })),
+  allowImport: multiple(option("--allow-import", string({ metavar: "MODULES" }), {
+    description:
+      message`Let scenarios import these npm:/jsr: packages or hosts (comma-separated; without MODULES: any).`,
+  })),
 };
 
 const quiet = withDefault(
@@ -97,6 +101,15 @@ export const runCommand = command(
       description:
         message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario; without PATH: ${DEFAULT_PCAP_DIR}).`,
     })),
+    memoryLimit: optional(option("--memory-limit", string({ metavar: "SIZE" }), {
+      description: message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB (default 512MB).`,
+    })),
+    noTypecheck: withDefault(
+      flag("--no-typecheck", {
+        description: message`Run without type-checking the scenario files first.`,
+      }),
+      false,
+    ),
     quiet,
     verbose: withDefault(
       flag("-v", "--verbose", { description: message`Print every assertion and log line.` }),
@@ -194,6 +207,8 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         junit: parsed.junit,
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,
+        memoryLimit: parsed.memoryLimit,
+        typecheck: !parsed.noTypecheck,
         quiet: parsed.quiet,
         verbose: parsed.verbose,
         color: parsed.noColor ? false : undefined,
@@ -221,6 +236,7 @@ function grantsOf(parsed: {
   allowRead: readonly string[];
   allowNet: readonly string[];
   allowEnv: readonly string[];
+  allowImport: readonly string[];
 }) {
   const grant = (values: readonly string[]) => {
     const list = splitList(values);
@@ -231,5 +247,6 @@ function grantsOf(parsed: {
     allowRead: grant(parsed.allowRead),
     allowNet: grant(parsed.allowNet),
     allowEnv: grant(parsed.allowEnv),
+    allowImport: grant(parsed.allowImport),
   };
 }

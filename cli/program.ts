@@ -31,6 +31,7 @@ const BARE_FLAG_VALUES = {
   "--allow-read": "*",
   "--allow-net": "*",
   "--allow-env": "*",
+  "--allow-import": "*",
 };
 
 /**

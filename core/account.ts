@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { AgentError } from "./errors.ts";
+import { checkAccountText } from "./sip_input.ts";
 
 const headerValue = z.union([z.string(), z.number()]).transform(String);
 
@@ -48,7 +49,10 @@ export const DEFAULT_REGINT = 3600;
  */
 export function parseAccountSettings(input: unknown): AccountSettings {
   const parsed = accountSettingsSchema.safeParse(input);
-  if (parsed.success) return input as AccountSettings;
+  if (parsed.success) {
+    checkAccountText(input as Record<string, unknown>);
+    return input as AccountSettings;
+  }
   const issue = parsed.error.issues[0];
   const field = issue.path.join(".") || "(account)";
   throw new AgentError(`invalid account setting ${field}: ${issue.message}`);

@@ -42,6 +42,8 @@ import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts"
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+import { agentDir } from "./run_dir.ts";
+import { checkCommandParams, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
 import { isDeclineCode } from "./sip_status.ts";
 
@@ -199,7 +201,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
-      const configDir = await Deno.makeTempDir({ prefix: "ringo-agent-" });
+      const configDir = await agentDir(options.name);
       await Deno.chmod(configDir, 0o700);
       const account = given ?? loopbackAccount(options.name, ports.sip);
       const loopback = !given || isLoopbackHost(given.domain);
@@ -225,6 +227,13 @@ export class Agent extends EventTarget implements AsyncDisposable {
         });
         // Registered only now that ringo listens: a REGISTER_OK sent while
         // baresip starts (before ctrl_tcp is connected) would be lost.
+        // The password reaches baresip only over ctrl_tcp (uanew), never its accounts file.
+        if (hasPassword(account) && !(options.registerOnStart && given)) {
+          await agent.#replaceUserAgent(0).catch(async (error) => {
+            await agent.stop();
+            throw error;
+          });
+        }
         if (options.registerOnStart && given) {
           await agent.register().catch(async (error) => {
             await agent.stop();
@@ -327,6 +336,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
    * dialled in the agent's own domain.
    */
   async dial(target: string): Promise<void> {
+    requireTarget("dial target", target);
     const uri = this.resolveTarget(target);
     // Recorded before sending: baresip's first events may beat its answer.
     this.#update(dialStarted(this.#snapshot, uri, Date.now()));
@@ -431,6 +441,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
 
   /** Blind transfer of the current call (REFER) to `target`. */
   async transfer(target: string): Promise<void> {
+    requireTarget("transfer target", target);
     this.#requireCall("transfer", "established");
     await this.command("transfer", this.resolveTarget(target));
   }
@@ -442,6 +453,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
    * and resumes the first.
    */
   async attendedTransfer(target: string): Promise<void> {
+    requireTarget("attended transfer target", target);
     this.capabilities.require("attended-transfer");
     const original = this.#requireCall("transfer", "established");
     if (this.#transfer) {
@@ -522,6 +534,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
 
   /** Sends a raw long command over ctrl_tcp and resolves with its answer. */
   async command(name: string, params?: string): Promise<string> {
+    checkCommandParams(name, params);
     this.#requireAlive(name);
     try {
       return await this.#process.ctrl.command(name, params, { timeoutMs: this.#commandTimeoutMs });
@@ -871,6 +884,10 @@ export class Agent extends EventTarget implements AsyncDisposable {
   }
 }
 
+function hasPassword(account: AccountSettings): boolean {
+  return account.password !== undefined && account.password !== "";
+}
+
 function loopbackAccount(name: string, sipPort: number): AccountSettings {
   return { username: sipUserPart(name), domain: `127.0.0.1:${sipPort}`, regint: 0 };
 }
@@ -950,7 +967,9 @@ async function writeAgentFiles(
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
   await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
   // regint 0: baresip never registers by itself (see `registerOnStart` in Agent.start).
-  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(account, { regint: 0 }) + "\n", {
+  // No password: Agent.start gives it over ctrl_tcp, so none is ever on disk.
+  const onDisk = { ...account, password: undefined };
+  await Deno.writeTextFile(`${dir}/accounts`, renderAccountLine(onDisk, { regint: 0 }) + "\n", {
     mode: 0o600,
   });
   await Deno.writeTextFile(`${dir}/contacts`, "", { mode: 0o600 });

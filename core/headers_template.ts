@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AgentError } from "./errors.ts";
+import { requireHeader } from "./sip_input.ts";
 import type { SipHeader } from "./sip_headers.ts";
 
 /**
@@ -30,8 +30,6 @@ export function expandHeaderTemplates(
 
 /** RFC 3261 `hvalue` characters that `uaaddheader` takes unescaped. */
 const HVALUE_SAFE = /^[A-Za-z0-9\-_.!~*'()[\]/?:+$]$/;
-/** RFC 3261 `token`: what a header name may be. */
-const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
 /**
  * Percent-encodes a header value for baresip's `uaaddheader`, which cuts
@@ -71,17 +69,10 @@ export function uaAddHeaderParams(name: string, value: string): string {
 
 /**
  * Checks a header before it is sent: a name that is an RFC 3261 token, a
- * value without line breaks.
+ * value without control characters (see sip_input.ts).
  *
  * @throws {AgentError} naming the header and the problem.
  */
 export function checkHeader(name: string, value: string): void {
-  if (!TOKEN.test(name)) {
-    throw new AgentError(
-      `invalid header name ${JSON.stringify(name)}: expected letters, digits and -.!%*_+\`'~`,
-    );
-  }
-  if (/[\r\n]/.test(value)) {
-    throw new AgentError(`header ${name}: the value cannot contain line breaks`);
-  }
+  requireHeader(name, value);
 }

@@ -25,3 +25,6 @@ export * from "./sip_headers.ts";
 export * from "./sip_trace.ts";
 export * from "./headers_template.ts";
 export * from "./pcap.ts";
+export * from "./sip_input.ts";
+export * from "./run_dir.ts";
+export * from "./network_reason.ts";

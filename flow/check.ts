@@ -5,8 +5,6 @@
  *
  * @module
  */
-import { basename } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ScenarioFile } from "./discover.ts";
 import type { Writer } from "./report/events.ts";
 import {
@@ -16,6 +14,7 @@ import {
   type LoadOptions,
   planScenarios,
 } from "./listing.ts";
+import { typeCheck } from "./typecheck.ts";
 
 /** Options of {@link checkScenarios}. */
 export interface CheckOptions extends LoadOptions {
@@ -26,9 +25,6 @@ export interface CheckOptions extends LoadOptions {
   write: Writer;
   writeError: Writer;
 }
-
-/** ringo's import map: what `@ringo/flow` and the engine's packages resolve to. */
-export const IMPORT_MAP_URL = new URL("../import_map.json", import.meta.url);
 
 /**
  * Type-checks and lists `files`; returns false when a file does not check
@@ -43,7 +39,7 @@ export async function checkScenarios(
   files: ScenarioFile[],
   options: CheckOptions,
 ): Promise<boolean> {
-  const ok = await typeCheck(files, options);
+  const ok = await typeCheckFiles(files, options);
   let listed: ListedFile[] = [];
   try {
     listed = await listScenarioFiles(files, options);
@@ -95,40 +91,12 @@ export async function checkScenarios(
   return ok;
 }
 
-/**
- * The deno binary that runs ringo (when it is not a compiled ringo), else
- * `deno` from PATH, else undefined.
- */
-export function denoBinary(): string | undefined {
-  const exec = Deno.execPath();
-  if (/^deno(\.exe)?$/i.test(basename(exec))) return exec;
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir === "") continue;
-    const candidate = `${dir}/deno`;
-    try {
-      if (Deno.statSync(candidate).isFile) return candidate;
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
-}
-
-async function typeCheck(files: ScenarioFile[], options: CheckOptions): Promise<boolean> {
-  const deno = denoBinary();
-  if (!deno) {
-    if (!options.quiet) options.writeError("note: type check skipped: no deno binary found\n");
+async function typeCheckFiles(files: ScenarioFile[], options: CheckOptions): Promise<boolean> {
+  const result = await typeCheck(files, options.grants);
+  if ("skipped" in result) {
+    if (!options.quiet) options.writeError(`note: ${result.skipped}\n`);
     return true;
   }
-  const output = await new Deno.Command(deno, {
-    args: ["check", "--quiet", "--import-map", IMPORT_MAP_URL.href, ...files.map((f) => f.path)],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
-  }).output();
-  if (output.success) return true;
-  let text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
-  for (const f of files) text = text.replaceAll(pathToFileURL(f.path).href, f.file);
-  options.writeError(text.endsWith("\n") ? text : `${text}\n`);
-  return false;
+  if (!result.ok) options.writeError(result.errors);
+  return result.ok;
 }

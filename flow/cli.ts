@@ -24,6 +24,9 @@ import { runScenarios } from "./runner.ts";
 import type { SandboxGrants } from "./sandbox/permissions.ts";
 import { SelectionError } from "./select.ts";
 import { checkScenarios } from "./check.ts";
+import { checkOutputFile, checkOutputFolder, fallbackPath, reason } from "./output_paths.ts";
+import { parseMebibytes } from "./size.ts";
+import { typeCheck } from "./typecheck.ts";
 import { writeStarter } from "./init.ts";
 
 /** Options of `ringo flow run`. */
@@ -55,6 +58,10 @@ export interface FlowRunOptions extends FlowGrantOptions {
    * a folder (ends with `/` or exists) with one file per scenario.
    */
   pcap?: string;
+  /** Heap limit of each scenario file's thread: `"512MB"`, `"2GB"`; default 512MB. */
+  memoryLimit?: string;
+  /** Type-check the files before running them (default true; `--no-typecheck`). */
+  typecheck?: boolean;
 }
 
 /** What scenarios may do beyond reading their own folder. */
@@ -62,6 +69,7 @@ export interface FlowGrantOptions {
   allowRead?: string[] | boolean;
   allowNet?: string[] | boolean;
   allowEnv?: string[] | boolean;
+  allowImport?: string[] | boolean;
 }
 
 /** Options of `ringo flow check`. */
@@ -94,26 +102,44 @@ const DEFAULT_TIMEOUT = "60s";
  */
 export async function runFlow(options: FlowRunOptions): Promise<number> {
   let timeoutMs: number;
+  let memoryLimitMb: number | undefined;
   let files;
   let pcap: PcapSink | undefined;
   try {
     timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
     if (timeoutMs <= 0) throw new RingoError("--timeout must be more than 0");
+    if (options.memoryLimit !== undefined) memoryLimitMb = parseMebibytes(options.memoryLimit);
     await requireEnvFile(options.envFile);
     files = await discoverScenarios(options.paths ?? []);
+    // Every place the run writes is checked now, not after the scenarios ran.
+    if (options.junit) await checkOutputFile("--junit", options.junit);
+    if (options.saveAudio) await checkOutputFolder("--save-audio", options.saveAudio);
     if (options.pcap) {
-      pcap = new PcapSink(await pcapTarget(options.pcap));
+      const target = await pcapTarget(options.pcap);
+      if (target.perScenario) await checkOutputFolder("--pcap", target.path);
+      else await checkOutputFile("--pcap", target.path);
+      pcap = new PcapSink(target);
       await pcap.open().catch((error) => {
-        throw new RingoError(`--pcap ${options.pcap}: ${(error as Error).message}`);
+        throw new RingoError(`--pcap ${options.pcap}: cannot write it (${reason(error)})`);
       });
+    }
+    if (options.typecheck !== false) {
+      const checked = await typeCheck(files, grants(options));
+      if (!checked.ok) {
+        writer(Deno.stderr)(checked.errors);
+        printError("the scenarios do not type-check; no scenario ran", "fix the errors above, or run with --no-typecheck");
+        return 2;
+      }
     }
   } catch (error) {
     return usageError(error);
   }
 
-  const reporters = makeReporters(options);
+  const stdout = guardedWriter(Deno.stdout);
+  const reporters = makeReporters(options, stdout.write);
   const interrupt = new AbortController();
   let signalName: Deno.Signal | undefined;
+  let code: number;
   onShutdownSignal(async (signal) => {
     if (signalName) {
       // A second signal: stop waiting for teardown.
@@ -136,18 +162,54 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       verbose: options.verbose,
       grants: grants(options),
       saveAudioDir: options.saveAudio,
+      memoryLimitMb,
       pcap,
       reporters,
       signal: interrupt.signal,
     });
-    if (signalName) return SIGNAL_EXIT_CODES[signalName] ?? 1;
-    return summary.failed > 0 ? 1 : 0;
+    code = signalName ? SIGNAL_EXIT_CODES[signalName] ?? 1 : summary.failed > 0 ? 1 : 0;
   } catch (error) {
+    await closeReporters(reporters);
+    onShutdownSignal(undefined);
     if (isUserError(error)) return usageError(error);
     throw error;
-  } finally {
-    await Promise.all(reporters.map((r) => r.close?.()));
-    onShutdownSignal(undefined);
+  }
+  onShutdownSignal(undefined);
+  // What could not be written where asked: one sentence each, and never exit 0.
+  const closed = await closeReporters(reporters);
+  const lost = [stdout.failure, pcap?.failure].filter((f): f is string => f !== undefined);
+  for (const message of lost) printError(message);
+  return closed && lost.length === 0 ? code : Math.max(code, 2);
+}
+
+/**
+ * Closes the reporters (the JUnit file is written now); a report that cannot
+ * be written is kept in the temp folder and said in one sentence. False when
+ * a report could not be written where asked.
+ */
+async function closeReporters(reporters: Reporter[]): Promise<boolean> {
+  let ok = true;
+  for (const reporter of reporters) {
+    try {
+      await reporter.close?.();
+    } catch (error) {
+      ok = false;
+      const kept = reporter instanceof JunitReporter ? await keepElsewhere(reporter) : undefined;
+      printError(
+        `${reporter instanceof JunitReporter ? `cannot write the JUnit report ${reporter.path}` : "cannot write a report"} (${reason(error)})${kept ? `; it is in ${kept} instead` : ""}`,
+      );
+    }
+  }
+  return ok;
+}
+
+async function keepElsewhere(junit: JunitReporter): Promise<string | undefined> {
+  const path = fallbackPath(junit.path);
+  try {
+    await Deno.writeTextFile(path, junit.toXml());
+    return path;
+  } catch {
+    return undefined;
   }
 }
 
@@ -204,14 +266,14 @@ export async function initFlow(options: FlowInitOptions = {}): Promise<number> {
   }
 }
 
-function makeReporters(options: FlowRunOptions): Reporter[] {
+function makeReporters(options: FlowRunOptions, write: Writer): Reporter[] {
   const reporters: Reporter[] = [];
   if (options.json) {
-    reporters.push(ndjsonReporter({ write: writer(Deno.stdout) }));
+    reporters.push(ndjsonReporter({ write }));
   } else {
     reporters.push(
       new HumanReporter({
-        write: writer(Deno.stdout),
+        write,
         color: options.color ?? (Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR")),
         level: options.quiet ? "quiet" : options.verbose ? "verbose" : "normal",
         logs: options.logs,
@@ -230,6 +292,7 @@ function grants(options: FlowGrantOptions): SandboxGrants {
     allowRead: Array.isArray(read) ? read : read === true ? ["/"] : undefined,
     allowNet: list(options.allowNet),
     allowEnv: list(options.allowEnv),
+    allowImport: list(options.allowImport),
   };
 }
 
@@ -265,8 +328,34 @@ function usageError(error: unknown): number {
   return 2;
 }
 
-function printError(message: string): void {
-  writer(Deno.stderr)(`error: ${message}\n`);
+function printError(message: string, hint?: string): void {
+  writer(Deno.stderr)(`error: ${message}\n${hint ? `  hint: ${hint}\n` : ""}`);
+}
+
+/**
+ * A writer to `stream` that stops at the first failed write (a full disk, a
+ * closed pipe) instead of throwing in the middle of the run; `failure` then
+ * says what was lost, in one sentence.
+ */
+function guardedWriter(stream: { writeSync(p: Uint8Array): number }): {
+  write: Writer;
+  readonly failure: string | undefined;
+} {
+  const write = writer(stream);
+  let failure: string | undefined;
+  return {
+    write: (text) => {
+      if (failure !== undefined) return;
+      try {
+        write(text);
+      } catch (error) {
+        failure = `cannot write the report to stdout (${reason(error)}); the rest of it is lost`;
+      }
+    },
+    get failure() {
+      return failure;
+    },
+  };
 }
 
 function indent(text: string): string {

@@ -36,6 +36,10 @@ export interface LoadOptions {
   grants: SandboxGrants;
   /** The environment `env()` falls back to; default the process's. */
   processEnv?: Record<string, string | undefined>;
+  /** Longest run of a file's top-level code (`--timeout`); default 30 s. */
+  loadTimeoutMs?: number;
+  /** Heap limit of each scenario file's thread in MiB (`--memory-limit`). */
+  memoryLimitMb?: number;
 }
 
 /** A loaded file and what it declares. */
@@ -81,6 +85,8 @@ export async function listScenarioFiles(
         mode: "list",
         grants: options.grants,
         env: await loadEnv(file, options),
+        loadTimeoutMs: options.loadTimeoutMs,
+        memoryLimitMb: options.memoryLimitMb,
       });
       try {
         const loaded = await worker.loaded;

@@ -22,6 +22,24 @@
  */
 import type { NetEvent } from "./net/wire.ts";
 
+/**
+ * What a scenario may import besides files it may read and `node:`
+ * built-ins: the module URLs of ringo itself (`@ringo/flow`), and the
+ * `npm:`/`jsr:` packages and hosts `--allow-import` names.
+ */
+export interface ImportPolicy {
+  /** URL prefixes of ringo's own modules. */
+  ringo: string[];
+  /** Granted specifier prefixes (`npm:zod`, `jsr:@std/assert`) and hosts (`esm.sh`); `true` for any. */
+  granted: string[] | true;
+}
+
+/**
+ * How long a scenario's teardown may run after its body ended or timed out.
+ * The worker aborts the teardown then; the host's backstop allows no more.
+ */
+export const TEARDOWN_LIMIT_MS = 10_000;
+
 /** Call states, with the engine's string values. */
 export const State = {
   Idle: "idle",
@@ -215,6 +233,8 @@ export type HostMessage =
     mode: "list" | "run";
     /** Set in run mode for a plain script: the import itself is this scenario. */
     implicit?: { id: string; timeoutMs: number };
+    /** What the sandbox lets the scenario import beyond its folders (see imports.ts). */
+    imports: ImportPolicy;
     /** Shared memory for synchronous `env()` lookups (see flow/api/runtime.ts). */
     envChannel: SharedArrayBuffer;
   }
@@ -239,8 +259,8 @@ export type WorkerMessage =
     reason?: string;
   }
   | { type: "call"; callId: number; scenarioId: string; method: HostMethod; params: unknown[] }
-  /** The scenario's body is over; its teardown may take up to `limitMs`. */
-  | { type: "teardown"; id: string; limitMs: number }
+  /** The scenario's body is over and its teardown starts (the host owns its time limit). */
+  | { type: "teardown"; id: string }
   | { type: "env"; name: string }
   | {
     type: "assertion";
@@ -256,7 +276,13 @@ export type WorkerMessage =
     level: "debug" | "info" | "warn" | "error";
     /** Set for an agent's own event (a call, a DTMF digit…), sent by the host. */
     agent?: string;
-  };
+  }
+  /**
+   * Sent by the sandbox's relay (relay.ts), not by scenario code: the
+   * scenario's thread ended on its own — it hit its memory limit, called
+   * `close()`/`Deno.exit()`, or died of an error nobody caught.
+   */
+  | { type: "exited"; reason: "memory" | "exit" | "error"; message: string };
 
 /** The name of a plain script's one scenario: its file name without the extension. */
 export function implicitScenarioName(file: string): string {

@@ -19,7 +19,6 @@ import {
   type PlannedScenario,
   planScenarios,
 } from "./listing.ts";
-import { RingoError } from "../core/errors.ts";
 import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
 import type { PcapSink } from "./report/pcap.ts";
 import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
@@ -40,6 +39,8 @@ export interface RunOptions extends LoadOptions {
   /** Attach agent logs to every scenario's events. */
   verbose?: boolean;
   saveAudioDir?: string;
+  /** Heap limit of each scenario file's thread in MiB (`--memory-limit`). */
+  memoryLimitMb?: number;
   /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
   pcap?: PcapSink;
   reporters: Reporter[];
@@ -69,7 +70,10 @@ export interface RunSummary {
  * ```
  */
 export async function runScenarios(options: RunOptions): Promise<RunSummary> {
-  const listed = await listScenarioFiles(options.files, options);
+  const listed = await listScenarioFiles(options.files, {
+    ...options,
+    loadTimeoutMs: options.loadTimeoutMs ?? options.timeoutMs,
+  });
   const planned = planScenarios(listed);
   const unmatched = unmatchedPatterns(planned, options.scenario ?? []);
   if (unmatched.length > 0) {
@@ -123,6 +127,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           mode: "run",
           implicit: { id, timeoutMs },
           grants: options.grants,
+          memoryLimitMb: options.memoryLimitMb,
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
           keepSip: options.pcap !== undefined,
@@ -141,6 +146,8 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             ...fileOf(s.source),
             mode: "run",
             grants: options.grants,
+            loadTimeoutMs: options.loadTimeoutMs ?? options.timeoutMs,
+            memoryLimitMb: options.memoryLimitMb,
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
             keepSip: options.pcap !== undefined,
@@ -149,7 +156,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
         }
         outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
       }
-      if (options.pcap && outcome.sip) await writePcap(options.pcap, s, outcome.sip);
+      if (options.pcap && outcome.sip) await options.pcap.add(s.file, s.name, outcome.sip);
       emit(end(outcome));
       if (outcome.status === "passed") summary.passed++;
       else if (outcome.status === "skipped") summary.skipped++;
@@ -228,20 +235,6 @@ function scenarioEnd(
     ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
     ...(logs ? { logs } : {}),
   };
-}
-
-async function writePcap(
-  sink: PcapSink,
-  s: PlannedScenario,
-  sip: NonNullable<ScenarioOutcome["sip"]>,
-): Promise<void> {
-  try {
-    await sink.add(s.file, s.name, sip);
-  } catch (error) {
-    throw new RingoError(`cannot write the --pcap capture: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }
 
 function fileOf(f: ScenarioFile): ScenarioFile {

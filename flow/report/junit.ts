@@ -54,6 +54,11 @@ export class JunitReporter implements Reporter {
     this.#name = options.name ?? "ringo flow";
   }
 
+  /** The file this reporter writes. */
+  get path(): string {
+    return this.#path;
+  }
+
   /** Records one event. */
   handle(event: RunEvent): void {
     switch (event.type) {

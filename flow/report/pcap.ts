@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { fallbackPath, insideFolder, outputSegments, reason } from "../output_paths.ts";
 import {
   endpointText,
   PcapEncoder,
@@ -118,6 +119,9 @@ export class PcapSink {
   readonly #target: PcapTarget;
   readonly #encoder = new PcapEncoder();
   #started = false;
+  #failure?: string;
+  #fallback?: string;
+  #kept = 0;
 
   constructor(target: PcapTarget) {
     this.#target = target;
@@ -134,25 +138,61 @@ export class PcapSink {
     this.#started = true;
   }
 
-  /** Writes one scenario's messages; returns the file written. */
+  /**
+   * Writes one scenario's messages; returns the file written. A write that
+   * fails (a full disk) does not stop the run: this scenario's capture and
+   * the later ones go to a folder in the temp folder, and {@link failure}
+   * says so.
+   */
   async add(
     file: string,
     scenario: string,
     byAgent: Record<string, readonly SipMessage[]>,
-  ): Promise<string> {
+  ): Promise<string | undefined> {
     const messages = captureMessages(byAgent);
-    if (this.#target.perScenario) {
-      const path = join(this.#target.path, slug(file), `${slug(scenario)}.pcap`);
+    try {
+      if (this.#failure === undefined) return await this.#write(this.#target, file, scenario, messages);
+    } catch (error) {
+      this.#fallback = fallbackPath(this.#target.path.replace(/[\\/]$/, "")) + "/";
+      this.#failure = `cannot write the --pcap capture ${this.#target.path} (${reason(error)})`;
+    }
+    try {
+      await Deno.mkdir(this.#fallback!, { recursive: true });
+      const path = await this.#write({ path: this.#fallback!, perScenario: true }, file, scenario, messages);
+      this.#kept++;
+      return path;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Set once a write failed: what happened, and where the captures went instead. */
+  get failure(): string | undefined {
+    if (this.#failure === undefined) return undefined;
+    return this.#kept > 0
+      ? `${this.#failure}; the captures of ${this.#kept} scenario${this.#kept === 1 ? "" : "s"} are in ${this.#fallback} instead`
+      : this.#failure;
+  }
+
+  async #write(
+    target: PcapTarget,
+    file: string,
+    scenario: string,
+    messages: SipMessage[],
+  ): Promise<string> {
+    if (target.perScenario) {
+      const [fileFolder, name] = outputSegments(file, scenario);
+      const path = insideFolder(target.path, [fileFolder, `${name}.pcap`]);
       await Deno.mkdir(dirname(path), { recursive: true });
       const records = new PcapEncoder().records(sipPackets(messages));
       await Deno.writeFile(path, join2(pcapHeader(), records));
       return path;
     }
     if (!this.#started) await this.open();
-    await Deno.writeFile(this.#target.path, this.#encoder.records(sipPackets(messages)), {
+    await Deno.writeFile(target.path, this.#encoder.records(sipPackets(messages)), {
       append: true,
     });
-    return this.#target.path;
+    return target.path;
   }
 }
 
@@ -166,9 +206,4 @@ function join2(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** A file or scenario name as a path segment: `A calls B` → `A-calls-B`. */
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "scenario";
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { BaresipEvent } from "../../core/mod.ts";
+import { type BaresipEvent, explainNetworkReason } from "../../core/mod.ts";
 
 /** One line for the report. */
 export interface AgentEventLine {
@@ -36,8 +36,10 @@ export function describeAgentEvent(event: BaresipEvent): AgentEventLine | undefi
       return info(`call in progress (early media) with${peer || " the callee"}`);
     case "CALL_ESTABLISHED":
       return info(`call established with${peer || " the peer"}`);
-    case "CALL_CLOSED":
-      return info(`call with${peer || " the peer"} closed${param ? `: ${param}` : ""}`);
+    case "CALL_CLOSED": {
+      const reason = param ? explainNetworkReason(param, event.peerUri) : undefined;
+      return info(`call with${peer || " the peer"} closed${reason ? `: ${reason}` : ""}`);
+    }
     case "TRANSFER":
     case "CALL_TRANSFER":
       return info(`asked to transfer the call${param ? ` to ${param}` : ""}`);
@@ -48,8 +50,10 @@ export function describeAgentEvent(event: BaresipEvent): AgentEventLine | undefi
       return param ? info(`DTMF received: ${param}`) : undefined;
     case "REGISTER_OK":
       return info(`registered${event.accountAor ? ` as ${event.accountAor}` : ""}`);
-    case "REGISTER_FAIL":
-      return { message: `registration failed${param ? `: ${param}` : ""}`, level: "warn" };
+    case "REGISTER_FAIL": {
+      const reason = param ? explainNetworkReason(param, event.accountAor) : undefined;
+      return { message: `registration failed${reason ? `: ${reason}` : ""}`, level: "warn" };
+    }
     case "UNREGISTERING":
       return info("unregistering");
     case "MWI_NOTIFY":

@@ -14,6 +14,7 @@ import {
   type BaresipEvent,
   type CallHandling,
   type CallState,
+  explainNetworkReason,
   formatVersion,
   fullHeaderName,
   type SipMessage,
@@ -21,6 +22,7 @@ import {
 import { parseDuration } from "../duration.ts";
 import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
+import { insideFolder, uniqueSegment } from "../output_paths.ts";
 
 // The scenario API's State must stay the engine's CallState.
 const _sameStates: typeof CallState = State;
@@ -118,7 +120,7 @@ export class AgentPool {
     scenarioId: string,
     name: string,
     config: Record<string, unknown> | null,
-    scenarioSlug = scenarioId,
+    folders: string[] = [scenarioId],
   ): Promise<AgentInfo> {
     const taken = [...this.#owned.values()].some((o) =>
       o.scenarioId === scenarioId && o.agent.name === name
@@ -130,7 +132,10 @@ export class AgentPool {
     }
     const { account, calls } = splitConfig(name, config);
     const recordDir = this.#options.saveAudioDir
-      ? join(this.#options.saveAudioDir, scenarioSlug, safeName(name))
+      ? insideFolder(this.#options.saveAudioDir, [
+        ...folders,
+        uniqueSegment(join(...folders), name),
+      ])
       : undefined;
     if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
     const registers = account !== undefined && account.regint !== 0;
@@ -155,6 +160,7 @@ export class AgentPool {
       detach: () => {
         agent.removeEventListener("change", onChange);
         agent.removeEventListener("event", onEvent);
+        agent.removeEventListener("sip", onSip);
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
@@ -163,8 +169,17 @@ export class AgentPool {
       const line = describeAgentEvent((e as CustomEvent<BaresipEvent>).detail);
       if (line) this.#options.onAgentEvent?.(scenarioId, name, line);
     };
+    let warnedUdp = false;
+    const onSip: EventListener = (e) => {
+      const line = udpSizeWarning((e as CustomEvent<SipMessage>).detail);
+      if (line && !warnedUdp) {
+        warnedUdp = true;
+        this.#options.onAgentEvent?.(scenarioId, name, line);
+      }
+    };
     agent.addEventListener("change", onChange);
     agent.addEventListener("event", onEvent);
+    agent.addEventListener("sip", onSip);
     this.#owned.set(handle, owned);
     if (registers) await this.#awaitRegistration(agent);
     return {
@@ -232,24 +247,54 @@ export class AgentPool {
       { timeoutMs, description: `${agent.name} registered as ${agent.aor}` },
     );
     if (s.registration.state === "failed") {
+      const reason = s.registration.reason ?? "no reason given";
+      const explained = explainNetworkReason(reason, agent.account.outbound ?? agent.aor);
       throw new AgentError(
-        `agent "${agent.name}" could not register as ${agent.aor}: ${
-          s.registration.reason ?? "no reason given"
-        }`,
-        { hint: "check the username, password and domain (env files, --env-file)" },
+        `agent "${agent.name}" could not register as ${agent.aor}: ${explained}`,
+        {
+          hint: explained === reason
+            ? "check the username, password and domain (env files, --env-file)"
+            : "check the domain (and outbound proxy) for a typo, and that DNS answers for it",
+        },
       );
     }
   }
+}
+
+/**
+ * baresip (libre) reads a UDP datagram into an 8 KiB buffer: a bigger SIP
+ * message sent to it over UDP is dropped without an answer or a trace line,
+ * and many peers do the same above the path MTU.
+ */
+export const UDP_SIP_LIMIT = 8192;
+
+/** A warning for a message this agent sent over UDP that receivers like baresip drop. */
+export function udpSizeWarning(message: SipMessage): AgentEventLine | undefined {
+  if (message.direction !== "sent" || message.transport !== "UDP") return undefined;
+  const bytes = new TextEncoder().encode(message.raw).length;
+  if (bytes <= UDP_SIP_LIMIT) return undefined;
+  const what = message.method ?? "a SIP message";
+  return {
+    message: `sent ${what} of ${bytes} bytes over UDP: baresip and many peers drop UDP SIP ` +
+      `messages over ${UDP_SIP_LIMIT} bytes without an answer; use transport: "tcp" for big messages`,
+    level: "warn",
+  };
 }
 
 /** An agent's state as the scenario sees it. */
 export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
   const s: AgentSnapshot = agent.snapshot;
   const quality = agent.quality;
+  const registration = s.registration.reason
+    ? { ...s.registration, reason: explainNetworkReason(s.registration.reason, agent.aor) }
+    : s.registration;
+  const lastClose = s.lastClose
+    ? { ...s.lastClose, reason: explainNetworkReason(s.lastClose.reason, s.lastClose.peer?.uri) }
+    : undefined;
   return {
-    registration: s.registration,
+    registration,
     calls: s.calls,
-    ...(s.lastClose ? { lastClose: s.lastClose } : {}),
+    ...(lastClose ? { lastClose } : {}),
     ended: s.ended,
     dtmfReceived: s.dtmfReceived,
     ...(s.messageWaiting ? { messageWaiting: s.messageWaiting } : {}),
@@ -344,6 +389,3 @@ function splitConfig(
   return { account: loopback ? undefined : rest as AccountSettings, calls };
 }
 
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "_") || "agent";
-}

@@ -35,9 +35,10 @@ export function describeFailure(error: unknown, url: string, file: string): Wire
   if (!(error instanceof Error)) return { message: `uncaught value: ${String(error)}` };
   const shown = (text: string) => text.replaceAll(url, file);
   const name = error.name || "Error";
-  const denied = explainDenied(error.message);
+  const refused = refusedImport(error.message);
+  const denied = refused ?? explainDenied(error.message);
   let message = denied ?? error.message;
-  if (!SELF_EXPLAINING.has(name)) message = `${name}: ${message}`;
+  if (!SELF_EXPLAINING.has(name) && refused === undefined) message = `${name}: ${message}`;
   const hint = (error as { hint?: unknown }).hint;
   if (typeof hint === "string" && hint !== "") message += `\n  hint: ${hint}`;
   const stack = stackOf(error);
@@ -57,11 +58,20 @@ export function describeLoadError(error: unknown, url: string, file: string): Wi
   const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
   // Deno reports syntax errors as `TypeError: SyntaxError: …` with a code frame.
   const stripped = text.replace(/^TypeError: /, "");
-  const message = explainImport(stripped) ?? stripped;
+  const message = refusedImport(stripped) ?? explainDenied(stripped) ?? explainImport(stripped) ??
+    stripped;
   const location = locate(stripped, url, file) ?? { file, line: 1 };
   const shown = message.replaceAll(url, file).replace(/\n\s+at \S+:\d+:\d+\s*$/, "")
     .replace(/file:\/\/(\/[^\s"'`]*)/g, (_, path: string) => decodeURIComponent(path));
   return { message: shown, location };
+}
+
+/** The import guard's refusal (imports.ts), without the error names Deno wraps it in. */
+function refusedImport(message: string): string | undefined {
+  const match = /^(?:(?:Type)?Error: )*(import (?:".*"|of a \w+: module) refused: [^\n]*)/.exec(
+    message,
+  );
+  return match?.[1];
 }
 
 /** A module the scenario imports lies outside what it may read. */
@@ -83,6 +93,7 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 export function isLoadError(error: unknown): boolean {
   if (error instanceof SyntaxError) return true; // link errors: missing exports
   if (!(error instanceof TypeError)) return false;
+  if (refusedImport(error.message)) return true;
   return /^(SyntaxError: |Module not found|Relative import path|Import ".*" not a dependency|Unable to load|Import ".*" failed|Unsupported scheme|Expected a JavaScript or TypeScript module|Requires \w+ access to)/
     .test(error.message);
 }

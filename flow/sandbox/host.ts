@@ -11,17 +11,28 @@ import { pathToFileURL } from "node:url";
 import { AgentError, type SipMessage } from "../../core/mod.ts";
 import { answerEnv, createEnvChannel } from "../env_channel.ts";
 import { EnvError, type ScenarioEnv } from "../env.ts";
+import { formatSeconds } from "../duration.ts";
 import {
   type DeclaredScenario,
   type HostMessage,
   implicitScenarioName,
+  TEARDOWN_LIMIT_MS,
   type WireError,
   type WireFailure,
   type WorkerMessage,
 } from "../protocol.ts";
 import { NetRegistry } from "../net/registry.ts";
 import { AgentPool } from "./agents.ts";
-import { isReadable, readablePaths, type SandboxGrants, workerPermissions } from "./permissions.ts";
+import { importPolicy } from "./imports.ts";
+import { ForgedMessage, parseWorkerMessage } from "./messages.ts";
+import { outputSegments } from "../output_paths.ts";
+import {
+  isReadable,
+  readablePaths,
+  RINGO_SANDBOX_MODULES,
+  type SandboxGrants,
+  workerPermissions,
+} from "./permissions.ts";
 
 /** What loading a file in the Worker gave. */
 export type LoadResult =
@@ -62,9 +73,18 @@ export interface ScenarioWorkerOptions {
   saveAudioDir?: string;
   /** Return each scenario's SIP messages with its outcome (`--pcap`). */
   keepSip?: boolean;
-  /** Longest wait for the file to load in the Worker; default 30 s. */
+  /** Longest wait for the file's top-level code to finish in the Worker (`--timeout`); default 30 s. */
   loadTimeoutMs?: number;
+  /**
+   * Heap limit of the scenario thread in MiB (`--memory-limit`); default
+   * {@link DEFAULT_MEMORY_LIMIT_MB}. Applies when ringo's modules are files
+   * (not when ringo runs from a URL).
+   */
+  memoryLimitMb?: number;
 }
+
+/** Default heap limit of a scenario file's thread, in MiB. */
+export const DEFAULT_MEMORY_LIMIT_MB = 512;
 
 /**
  * Extra time a Worker gets past its timeout (or its teardown's) to answer.
@@ -76,6 +96,9 @@ const BACKSTOP_GRACE_MS = 2_000;
 const INTERRUPT_GRACE_MS = 3_000;
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
+const RELAY_URL = new URL("./relay.ts", import.meta.url);
+/** ringo's own module folder: what `@ringo/flow` resolves to. */
+const RINGO_FLOW_URL = new URL("../", import.meta.url).href;
 
 /** See the module documentation. */
 export class ScenarioWorker {
@@ -89,13 +112,17 @@ export class ScenarioWorker {
   readonly #net: NetRegistry;
   readonly #readable: string[];
   readonly #runs = new Map<string, (done: Extract<WorkerMessage, { type: "done" }>) => void>();
-  /** Re-arms a running scenario's backstop when its teardown starts. */
-  readonly #teardowns = new Map<string, (limitMs: number) => void>();
+  /** Re-arms a running scenario's backstop when its teardown starts (once). */
+  readonly #teardowns = new Map<string, () => void>();
   /** Scenario names by id, for `--save-audio` folder names. */
   readonly #names = new Map<string, string>();
   #resolveLoaded!: (result: LoadResult) => void;
   #terminated = false;
   #crash?: string;
+
+  get #memoryLimitMb(): number {
+    return this.#options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+  }
 
   private constructor(options: ScenarioWorkerOptions) {
     this.#options = options;
@@ -115,12 +142,22 @@ export class ScenarioWorker {
       log: (scenarioId, message, level) =>
         this.#options.onMessage?.({ type: "log", scenarioId, message, level }),
     });
-    this.#worker = new Worker(WORKER_URL, {
+    // The heap limit needs the relay (relay.ts), which starts worker.ts as a
+    // node:worker_threads thread: that needs file URLs, and read access to them.
+    const limited = WORKER_URL.protocol === "file:";
+    const moduleDirs = limited ? RINGO_SANDBOX_MODULES : [];
+    this.#worker = new Worker(limited ? RELAY_URL : WORKER_URL, {
       type: "module",
       name: `ringo flow: ${options.file}`,
-      deno: { permissions: workerPermissions(dirs, options.grants) },
+      deno: { permissions: workerPermissions(dirs, options.grants, moduleDirs) },
     });
-    this.#worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.#onMessage(e.data);
+    if (limited) {
+      this.#worker.postMessage({
+        type: "relay",
+        heapMb: this.#memoryLimitMb,
+      });
+    }
+    this.#worker.onmessage = (e: MessageEvent<unknown>) => this.#receive(e.data);
     this.#worker.onerror = (e) => {
       e.preventDefault();
       this.#onCrash(e.message ?? "the scenario worker failed");
@@ -138,6 +175,7 @@ export class ScenarioWorker {
       file: options.file,
       mode: options.mode,
       ...(options.implicit ? { implicit: options.implicit } : {}),
+      imports: importPolicy(options.grants.allowImport, [RINGO_FLOW_URL]),
       envChannel: worker.#envChannel,
     });
     if (options.implicit) worker.#watchImplicit(options.implicit);
@@ -198,9 +236,9 @@ export class ScenarioWorker {
       this.#resolveLoaded({
         kind: "load-error",
         failure: {
-          message:
-            `loading took longer than ${timeoutMs / 1000}s (is the file waiting at the top ` +
-            "level for something other than agents?)",
+          message: `its top-level code did not finish within ${formatSeconds(timeoutMs)} ` +
+            "(--timeout), and was stopped: a loop that never ends, or a wait for something " +
+            "other than agents",
           location: { file: this.#options.file, line: 1 },
         },
       });
@@ -218,13 +256,21 @@ export class ScenarioWorker {
   ): Promise<ScenarioOutcome> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
+    // The host's own limits: the body's timeout, then the teardown's, never
+    // more in all — whatever the Worker says (it may only say "teardown" once).
+    const started = performance.now();
+    const hardLimitMs = timeoutMs + TEARDOWN_LIMIT_MS + 2 * BACKSTOP_GRACE_MS;
     const backstop = new Promise<"backstop">((r) => {
       const arm = (ms: number) => {
         clearTimeout(timer);
-        timer = setTimeout(() => r("backstop"), ms + BACKSTOP_GRACE_MS);
+        timer = setTimeout(() => r("backstop"), ms);
       };
-      arm(timeoutMs);
-      this.#teardowns.set(id, arm);
+      arm(timeoutMs + BACKSTOP_GRACE_MS);
+      this.#teardowns.set(id, () => {
+        this.#teardowns.delete(id);
+        const left = hardLimitMs - (performance.now() - started);
+        arm(Math.min(TEARDOWN_LIMIT_MS + BACKSTOP_GRACE_MS, Math.max(0, left)));
+      });
     });
     const interrupted = new Promise<"interrupted">((r) => {
       onAbort = () => r("interrupted");
@@ -245,8 +291,9 @@ export class ScenarioWorker {
         return await this.#finish(id, {
           status: "failed",
           failure: {
-            message: `scenario timed out after ${timeoutMs / 1000}s and did not stop ` +
-              "(a loop that never awaits?); its worker was terminated",
+            message: `scenario timed out after ${formatSeconds(timeoutMs)} and did not stop: ` +
+              "a loop that never awaits, or it reached its memory limit " +
+              `(${this.#memoryLimitMb} MiB, --memory-limit); its worker was terminated`,
           },
         });
       }
@@ -281,6 +328,22 @@ export class ScenarioWorker {
     return new Promise((resolve) => this.#runs.set(id, resolve));
   }
 
+  /** Checks a Worker's message (see messages.ts) before acting on it. */
+  #receive(data: unknown): void {
+    if (this.#terminated) return;
+    let message: WorkerMessage;
+    try {
+      message = parseWorkerMessage(data);
+    } catch (error) {
+      if (!(error instanceof ForgedMessage)) throw error;
+      this.#onCrash(
+        `the scenario sent ${error.message}, which ringo does not accept; its worker was stopped`,
+      );
+      return;
+    }
+    this.#onMessage(message);
+  }
+
   #onMessage(message: WorkerMessage): void {
     switch (message.type) {
       case "env":
@@ -306,7 +369,16 @@ export class ScenarioWorker {
         this.#runs.get(message.id)?.(message);
         return;
       case "teardown":
-        this.#teardowns.get(message.id)?.(message.limitMs);
+        this.#teardowns.get(message.id)?.();
+        return;
+      case "exited":
+        this.#onCrash(
+          message.reason === "memory"
+            ? `the scenario ${message.message} and was stopped; raise it with --memory-limit`
+            : message.reason === "exit"
+            ? "the scenario's thread exited (close(), Deno.exit() or process.exit()) before it finished"
+            : `the scenario's thread died: ${message.message}`,
+        );
         return;
     }
   }
@@ -337,8 +409,7 @@ export class ScenarioWorker {
         if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
         const [name, config] = params as [string, Record<string, unknown> | null];
         const scenario = this.#names.get(scenarioId) ?? implicitScenarioName(this.#options.file);
-        const folder = `${slug(this.#options.file)}/${slug(scenario)}`;
-        return await this.#pool.start(scenarioId, String(name), config, folder);
+        return await this.#pool.start(scenarioId, name, config, outputSegments(this.#options.file, scenario));
       }
       case "agent.verb": {
         const [handle, verb, args] = params as [number, string, unknown[]];
@@ -410,7 +481,4 @@ function wireError(error: unknown): WireError {
   };
 }
 
-/** A scenario name as a folder name: `A calls B` → `A-calls-B`. */
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "scenario";
-}
+

@@ -5,7 +5,25 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { isAbsolute, relative } from "node:path";
+import type { ImportPolicy } from "../protocol.ts";
+import { importHosts, importPolicy } from "./imports.ts";
+
+/**
+ * ringo's own modules the scenario thread loads itself (relay.ts starts
+ * worker.ts as a thread of the sandbox, which needs read access to them):
+ * the flow folder and the two core modules the scenario API shares. They are
+ * ringo's public source; a scenario gains nothing by reading them, and the
+ * host's own checks (`loadEnv`, `file()`) never count them as readable.
+ */
+export const RINGO_SANDBOX_MODULES: string[] = new URL("../", import.meta.url).protocol === "file:"
+  ? [
+    fileURLToPath(new URL("../", import.meta.url)),
+    fileURLToPath(new URL("../../core/sip_headers.ts", import.meta.url)),
+    fileURLToPath(new URL("../../core/errors.ts", import.meta.url)),
+  ]
+  : [];
 
 /** What the command line grants scenarios beyond their own folder. */
 export interface SandboxGrants {
@@ -15,6 +33,8 @@ export interface SandboxGrants {
   allowNet?: string[] | boolean;
   /** Variables scenarios may read with `Deno.env` (`--allow-env`); `true` for all. */
   allowEnv?: string[] | boolean;
+  /** Packages (`npm:x`, `jsr:@s/x`) and hosts scenarios may import from (`--allow-import`); `true` for any. */
+  allowImport?: string[] | boolean;
 }
 
 /**
@@ -33,14 +53,16 @@ export interface SandboxGrants {
 export function workerPermissions(
   scenarioDirs: string[],
   grants: SandboxGrants = {},
+  moduleDirs: string[] = [],
 ): Deno.PermissionOptionsObject {
+  const policy: ImportPolicy = importPolicy(grants.allowImport, []);
   return {
     run: false,
     write: false,
     ffi: false,
     sys: false,
-
-    read: readablePaths(scenarioDirs, grants),
+    import: importHosts(policy),
+    read: [...readablePaths(scenarioDirs, grants), ...moduleDirs],
     net: grantList(grants.allowNet),
     env: grantList(grants.allowEnv),
   };
@@ -80,9 +102,18 @@ export function isReadable(path: string, readable: string[]): boolean {
  * ```
  */
 export function explainDenied(message: string): string | undefined {
-  const match = /Requires (\w+) access to ("[^"]*"|[^,]+)/.exec(message);
+  const match = /Requires (\w+) access(?: to ("[^"]*"|[^,]+))?/.exec(message);
   if (!match) return undefined;
   const [, kind, what] = match;
+  if (what === undefined) {
+    // Deno names no target when a Node built-in reads the whole environment.
+    return `Requires ${kind} access: ${
+      kind === "env"
+        ? "a Node module read the whole environment, which scenarios may not; read " +
+          'variables with env("NAME"), or grant them with `ringo flow run --allow-env=NAME`'
+        : `scenarios may not use ${kind} access`
+    }`;
+  }
   const target = what.startsWith('"') ? what.slice(1, -1) : what.trim();
   const base = `Requires ${kind} access to ${what}`;
   switch (kind) {
@@ -101,6 +132,11 @@ export function explainDenied(message: string): string | undefined {
     case "write":
       return `${base}: scenarios may not write files (ringo has no flag to allow it); ` +
         `use log() for output, and --save-audio for recordings`;
+    case "import":
+      return `${base}: scenarios may not load modules from the network unless granted; ` +
+        `grant the host with \`ringo flow run --allow-import=${target}\``;
+    case "sys":
+      return `${base}: scenarios may not read system information (ringo has no flag to allow it)`;
     default:
       return `${base}: scenarios may not use ${kind} access (ringo has no flag to allow it)`;
   }

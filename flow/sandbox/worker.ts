@@ -6,26 +6,41 @@
  *
  * @module
  */
-/// <reference lib="deno.worker" />
+// Runs as a node:worker_threads thread under a heap limit (see relay.ts), or
+// as a plain Worker: both have postMessage and message events on globalThis.
 // Loaded here, before any scenario, so that a scenario's `import … from "@ringo/flow"`
 // finds the API already loaded: modules a dynamic import loads anew need read
 // access, which the sandbox grants only for the scenario's own folder.
 import "../api/mod.ts";
 import { LoadStop, ScenarioAbort, SkipSignal } from "../api/errors.ts";
 import { Runtime } from "../api/runtime.ts";
-import type { DeclaredScenario, HostMessage, WorkerMessage } from "../protocol.ts";
+import {
+  type DeclaredScenario,
+  type HostMessage,
+  TEARDOWN_LIMIT_MS,
+  type WorkerMessage,
+} from "../protocol.ts";
 import { describeFailure, describeLoadError, isLoadError } from "./failure.ts";
+import { installImportGuard } from "./imports.ts";
+import { lockDown } from "./lockdown.ts";
 
-/** How long teardown may take after the body ended or was aborted. */
-const TEARDOWN_LIMIT_MS = 10_000;
 /** After an abort, how long to wait for the body to settle (so its error gives the line). */
 const SETTLE_MS = 100;
 
 let rt: Runtime | undefined;
 
-const post = (message: WorkerMessage) => self.postMessage(message);
+interface Scope {
+  postMessage(message: unknown): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+}
+const scope = globalThis as unknown as Scope;
+// Kept here, then taken from the scenario (see hidePostMessage): only the runtime posts.
+const postMessage = scope.postMessage.bind(scope);
+const post = (message: WorkerMessage) => postMessage(message);
 
-self.onmessage = (event: MessageEvent<HostMessage>) => {
+scope.addEventListener("message", (e) => onHostMessage(e as MessageEvent<HostMessage>));
+
+function onHostMessage(event: MessageEvent<HostMessage>): void {
   const message = event.data;
   switch (message.type) {
     case "init":
@@ -40,14 +55,16 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
     default:
       rt?.receive(message);
   }
-};
+}
 
 // A promise the scenario forgot to await rejected: that fails the running scenario.
-self.addEventListener("unhandledrejection", (event) => {
+scope.addEventListener("unhandledrejection", (e) => {
+  const event = e as PromiseRejectionEvent;
   if (rt?.recordStray(event.reason)) event.preventDefault();
 });
 // So does an exception thrown from a timer or event callback.
-self.addEventListener("error", (event) => {
+scope.addEventListener("error", (e) => {
+  const event = e as ErrorEvent;
   if (rt?.recordStray(event.error ?? new Error(event.message))) event.preventDefault();
 });
 
@@ -61,6 +78,9 @@ async function load(init: Extract<HostMessage, { type: "init" }>): Promise<void>
   });
   runtime.install();
   rt = runtime;
+  lockDown((level, text) => runtime.log(text, level));
+  hidePostMessage();
+  await installImportGuard(init.imports);
 
   if (init.implicit) {
     // A plain script: importing it runs it, as one scenario.
@@ -121,7 +141,11 @@ async function runDeclared(id: string, index: number, timeoutMs: number): Promis
     },
     teardown ? () => (setUp ? teardown(context) : undefined) : undefined,
   );
-  post({ type: "done", id, ...outcome.result });
+  // A module the body imports that does not load (or is refused) fails this scenario.
+  const failure = outcome.loadError
+    ? describeFailure(outcome.loadError, runtime.url, runtime.file)
+    : undefined;
+  post({ type: "done", id, ...outcome.result, ...(failure ? { failure } : {}) });
 }
 
 type Result = Omit<Extract<WorkerMessage, { type: "done" }>, "type" | "id">;
@@ -148,7 +172,7 @@ async function execute(
   }
   if (teardown) {
     const teardownSignal = runtime.beginTeardown(TEARDOWN_LIMIT_MS);
-    post({ type: "teardown", id, limitMs: TEARDOWN_LIMIT_MS });
+    post({ type: "teardown", id });
     try {
       await settleOrAbort(Promise.resolve().then(teardown), teardownSignal);
     } catch (thrown) {
@@ -192,6 +216,13 @@ async function settleOrAbort(work: Promise<unknown>, signal: AbortSignal): Promi
     throw reason instanceof ScenarioAbort ? reason : new ScenarioAbort(String(reason));
   } finally {
     if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Takes `postMessage` away from scenario code: it could only send what the host refuses. */
+function hidePostMessage(): void {
+  for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o)) {
+    if (Object.hasOwn(o, "postMessage")) Reflect.deleteProperty(o, "postMessage");
   }
 }
 

@@ -7,6 +7,7 @@ Deno.test("a scenario worker may read its folders and nothing else unless grante
     write: false,
     ffi: false,
     sys: false,
+    import: false,
     read: ["/flows"],
     net: false,
     env: false,
@@ -20,6 +21,35 @@ Deno.test("a scenario worker may read its folders and nothing else unless grante
   assertEquals(granted.net, ["pbx.example.com:5060"]);
   equal(granted.env, true);
   equal(workerPermissions(["/f"], { allowNet: [] }).net, false);
+  // ringo's own modules, for the sandbox's thread, come after the scenario's folders.
+  assertEquals(workerPermissions(["/f"], {}, ["/ringo/flow/"]).read, ["/f", "/ringo/flow/"]);
+});
+
+Deno.test("--allow-import becomes Deno's import permission for hosts and jsr.io", () => {
+  equal(workerPermissions(["/f"], { allowImport: ["npm:zod"] }).import, false);
+  assertEquals(workerPermissions(["/f"], { allowImport: ["jsr:@std/assert"] }).import, [
+    "jsr.io:443",
+  ]);
+  assertEquals(workerPermissions(["/f"], { allowImport: ["esm.sh"] }).import, ["esm.sh:443"]);
+  equal(workerPermissions(["/f"], { allowImport: true }).import, true);
+});
+
+Deno.test("the sandbox grants read access to exactly the ringo modules its thread loads", async () => {
+  const { RINGO_SANDBOX_MODULES } = await import("../../../flow/sandbox/permissions.ts");
+  const info = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL("../../../flow/sandbox/worker.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const graph = JSON.parse(new TextDecoder().decode(info.stdout)) as {
+    modules: Array<{ specifier: string }>;
+  };
+  const files = graph.modules.map((m) => m.specifier).filter((s) => s.startsWith("file:"))
+    .map((s) => new URL(s).pathname);
+  const uncovered = files.filter((f) =>
+    !RINGO_SANDBOX_MODULES.some((granted) => f === granted || f.startsWith(granted))
+  );
+  assertEquals(uncovered, []);
 });
 
 Deno.test("Deno's permission messages are rewritten to name ringo's flags", async (t) => {
