@@ -3,12 +3,17 @@
  *
  * @module
  */
+import { dispatchControl } from "./cli/control.ts";
 import { dispatchFlow } from "./cli/flow.ts";
-import { notYetAvailable } from "./cli/later.ts";
+import { dispatchPhone } from "./cli/phone.ts";
 import { parseCommandLine } from "./cli/program.ts";
 
 if (import.meta.main) {
   const command = await parseCommandLine(Deno.args);
-  const code = "action" in command ? await dispatchFlow(command) : await notYetAvailable(command);
+  const code = command.tool === "phone"
+    ? await dispatchPhone(command.command)
+    : command.tool === "control"
+    ? await dispatchControl(command.command)
+    : await dispatchFlow(command.command);
   Deno.exit(code);
 }

@@ -8,18 +8,39 @@
  */
 import { or } from "@optique/core/constructs";
 import { message } from "@optique/core/message";
+import { map } from "@optique/core/modifiers";
 import type { InferValue, Parser } from "@optique/core/parser";
 import { run } from "@optique/run";
 import { DEFAULT_AUDIO_DIR, DEFAULT_PCAP_DIR, flowCommand, flowCommandFor } from "./flow.ts";
-import { controlCommand, phoneCommand } from "./later.ts";
+import { controlCommand } from "./control.ts";
+import { phoneCommand } from "./phone.ts";
 import { withBareFlagValues } from "./lists.ts";
 import { VERSION, versionReport } from "./version.ts";
 
-/** The `ringo` parser: one of its tools. */
-export const ringoParser = or(phoneCommand, controlCommand, flowCommand);
+/** The `ringo` parser: one of its tools, tagged with its name. */
+export const ringoParser = or(
+  map(phoneCommand, (command) => ({ tool: "phone" as const, command })),
+  map(controlCommand, (command) => ({ tool: "control" as const, command })),
+  map(flowCommand, (command) => ({ tool: "flow" as const, command })),
+);
 
 /** What {@link parseCommandLine} returns. */
 export type RingoCommand = InferValue<typeof ringoParser>;
+
+/**
+ * The parser for `args`: one tool alone when `args` names it (so a usage
+ * error shows that tool's usage, and a mistyped flag of `flow run` gets a
+ * suggestion), else all of `ringo`.
+ */
+function toolParserFor(args: readonly string[]): Parser<"sync", RingoCommand, unknown> {
+  const flowOnly = flowCommandFor(args);
+  if (flowOnly) return map(flowOnly, (command) => ({ tool: "flow" as const, command }));
+  if (args[0] === "phone") return map(phoneCommand, (command) => ({ tool: "phone" as const, command }));
+  if (args[0] === "control" || args[0] === "ctl") {
+    return map(controlCommand, (command) => ({ tool: "control" as const, command }));
+  }
+  return ringoParser;
+}
 
 /** Exit code for usage errors (unknown flag, missing argument…). */
 export const USAGE_EXIT_CODE = 2;
@@ -44,7 +65,7 @@ const BARE_FLAG_VALUES = {
  * ```
  */
 export async function parseCommandLine(args: readonly string[]): Promise<RingoCommand> {
-  const parser: Parser<"sync", RingoCommand, unknown> = flowCommandFor(args) ?? ringoParser;
+  const parser = toolParserFor(args);
   if (args.length === 1 && args[0] === "--version") {
     // Optique prints one line; this report has three (ringo, deno, baresip).
     console.log(await versionReport());
@@ -56,7 +77,8 @@ export async function parseCommandLine(args: readonly string[]): Promise<RingoCo
     brief: message`Make and test phone calls from the terminal.`,
     description:
       message`Three tools on one baresip engine: a softphone (phone), its remote control (control), and a scenario test runner (flow).`,
-    footer: message`Start with: ringo flow init flows && ringo flow run flows`,
+    footer:
+      message`Start with: ringo phone profile add work --username alice --domain pbx.example.com --password-stdin, or ringo flow init flows && ringo flow run flows`,
     help: "both",
     usageLine: [{ type: "ellipsis" }],
     version: { value: VERSION, option: true },

@@ -24,6 +24,10 @@ export const accountSettingsSchema = z.object({
   regint: z.number().int().min(0).optional(),
   mwi: z.boolean().optional(),
   dtmf_mode: z.enum(["rtpevent", "info", "auto"]).optional(),
+  /** Answer calls to any user at this agent (baresip ≥ 3.11.0). */
+  catchall: z.boolean().optional(),
+  /** Codecs to offer, in order of preference (`["opus", "PCMU"]`). */
+  audio_codecs: z.array(z.string().regex(/^[A-Za-z0-9_.\/-]+$/)).optional(),
   headers: z.union([
     z.record(z.string(), headerValue),
     z.array(z.tuple([z.string(), headerValue])),
@@ -105,6 +109,8 @@ export function renderAccountLine(account: AccountSettings, options: { regint: n
   if (account.dtmf_mode && account.dtmf_mode !== "rtpevent") {
     params.push(`dtmfmode=${account.dtmf_mode}`);
   }
+  if (account.audio_codecs?.length) params.push(`audio_codecs=${account.audio_codecs.join(",")}`);
+  if (account.catchall) params.push("catchall=yes");
   params.push("answermode=manual");
   return `${line};${params.join(";")}`;
 }

@@ -36,6 +36,14 @@ import { type BaresipInstall, detectBaresip } from "./baresip.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { Dialect } from "./dialect.ts";
 import { type CallHandling, renderAgentConfig, SILENT_SOURCE } from "./config.ts";
+import {
+  type AgentConfigExtras,
+  applyConfigOverrides,
+  audioSourceOf,
+  codecModules,
+  extrasLines,
+} from "./config_overrides.ts";
+import { AgentMessages, type ReceivedMessage, type SentMessage } from "./agent_message.ts";
 import { AgentError, BaresipError } from "./errors.ts";
 import type { BaresipEvent } from "./frames.ts";
 import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts";
@@ -75,6 +83,8 @@ export interface AgentOptions {
   audioSource?: string;
   /** Calls at once, auto-hold and the RTP timeout (defaults in core/config.ts). */
   calls?: CallHandling;
+  /** Real audio devices, TLS CA, the user's extra config lines (phone sessions). */
+  config?: AgentConfigExtras;
   /** Longest wait for baresip to be ready; default 10 s. */
   readyTimeoutMs?: number;
   /** Longest wait for a command's answer; default 10 s. */
@@ -130,6 +140,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   readonly #commandTimeoutMs: number;
   readonly #autoHold: boolean;
   readonly #audio: AgentAudio;
+  readonly #messages: AgentMessages;
   #snapshot: AgentSnapshot = initialSnapshot();
   /** Received INVITEs (the first of each Call-ID), newest last, bounded. */
   readonly #invites = new Map<string, SipMessage>();
@@ -167,22 +178,33 @@ export class Agent extends EventTarget implements AsyncDisposable {
         this.#onEvent(event);
       }
     });
-    init.process.ctrl.addEventListener(
-      "message",
-      (e) => this.dispatchEvent(new CustomEvent("message", { detail: (e as CustomEvent).detail })),
-    );
+    init.process.ctrl.addEventListener("message", (e) => {
+      const frame = (e as CustomEvent<Record<string, unknown>>).detail;
+      this.dispatchEvent(new CustomEvent("message", { detail: frame }));
+      this.#messages.onFrame(frame);
+    });
     init.process.exited.then((info) => this.#onExit(info));
     init.process.log.onSipMessage((m) => this.#onSipMessage(m));
     this.#audio = new AgentAudio({
       name: this.name,
       workDir: audioDir(init.configDir),
       recordDir: init.options.recordDir,
-      defaultDevice: init.options.audioSource ?? SILENT_SOURCE,
+      defaultDevice: init.options.audioSource ?? audioSourceOf(init.options.config) ??
+        SILENT_SOURCE,
       capabilities: init.dialect.capabilities,
       command: (name, params) => this.command(name, params),
       snapshot: () => this.#snapshot,
     });
     init.process.log.onLine((line) => this.#audio.onLogLine(line));
+    this.#messages = new AgentMessages({
+      name: this.name,
+      configDir: init.configDir,
+      dialect: init.dialect,
+      sipTrace: init.options.sipTrace ?? false,
+      command: (name, params) => this.command(name, params),
+      onSipMessage: (listener) => init.process.log.onSipMessage(listener),
+      changed: () => this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot })),
+    });
   }
 
   /**
@@ -198,6 +220,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
     if (given?.dtmf_mode === "info") dialect.capabilities.require("dtmf-info");
     if (given?.dtmf_mode === "auto") dialect.capabilities.require("dtmf-auto");
     if (headerList(given?.headers).length > 0) dialect.capabilities.require("custom-headers");
+    if (given?.catchall) dialect.capabilities.require("catchall");
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
@@ -384,18 +407,23 @@ export class Agent extends EventTarget implements AsyncDisposable {
     await this.#ending(call, { code }, () => this.command("hangup", params));
   }
 
-  /** Ends the current call (cancel, reject or BYE, as fits its state). */
-  async hangup(): Promise<void> {
-    const call = this.#requireCall("hang up");
+  /** Ends the current call, or the call `callId` (cancel, reject or BYE, as fits its state). */
+  async hangup(callId?: string): Promise<void> {
+    const call = this.#requireCall("hang up", undefined, callId);
     // Named by id where baresip can: 1.1.0's menu can lose track of its
     // current call (after a blind transfer) and answer a bare `hangup` with
     // "no active call".
-    await this.#ending(call, {}, () => this.command("hangup", this.dialect.hangupParams(call.id)));
+    const params = this.dialect.hangupParams(call.id);
+    await this.#ending(
+      call,
+      {},
+      () => this.#onCall(call, params, () => this.command("hangup", params)),
+    );
   }
 
-  /** Puts the current call on hold. */
-  async hold(): Promise<void> {
-    const call = this.#requireCall("hold", "established");
+  /** Puts the current call (or the call `callId`) on hold. */
+  async hold(callId?: string): Promise<void> {
+    const call = this.#requireCall("hold", "established", callId);
     // Resolves once the peer answered the re-INVITE, so that the next verb
     // (a resume, a transfer) does not cross it: 3.x/4.x drop a re-INVITE
     // sent while the previous one is still pending.
@@ -404,18 +432,20 @@ export class Agent extends EventTarget implements AsyncDisposable {
       "hold",
       (dir) => !/^(sendrecv|recvonly)$/.test(dir),
     );
-    await this.command("hold", this.dialect.callParams(call.id)).catch((error) => {
+    const params = this.dialect.callParams(call.id);
+    await this.#onCall(call, params, () => this.command("hold", params)).catch((error) => {
       answered.cancel();
       throw error;
     });
     this.#audio.noteReinvite();
-    this.#update(updateCurrentCall(this.#snapshot, { held: true }));
+    const now = this.#snapshot.calls.find((c) => c === call || (c.id && c.id === call.id));
+    if (now) this.#update(updateCall(this.#snapshot, now, { held: true }));
     await answered.promise;
   }
 
-  /** Resumes the held current call. */
-  resume(): Promise<void> {
-    return this.#resumeCall(this.#requireCall("resume", "established"));
+  /** Resumes the held current call (or the call `callId`). */
+  resume(callId?: string): Promise<void> {
+    return this.#resumeCall(this.#requireCall("resume", "established", callId));
   }
 
   /** Toggles the microphone mute of the current call. */
@@ -530,6 +560,21 @@ export class Agent extends EventTarget implements AsyncDisposable {
     }
     const original = this.#snapshot.calls.find((c) => c.id === transfer.originalId);
     if (original?.state === "established") await this.#resumeCall(original);
+  }
+
+  /**
+   * Sends a SIP MESSAGE with `text` to `target` (a URI, `user@host`, or a
+   * number in the agent's domain). With the SIP trace on it resolves with
+   * the final answer (`statusCode` 200 when delivered).
+   */
+  message(target: string, text: string): Promise<SentMessage> {
+    this.#requireAlive("message");
+    return this.#messages.send(this.resolveTarget(target), text);
+  }
+
+  /** The SIP MESSAGEs received so far, oldest first. */
+  get messages(): readonly ReceivedMessage[] {
+    return this.#messages.received;
   }
 
   /** Sends a raw long command over ctrl_tcp and resolves with its answer. */
@@ -735,6 +780,27 @@ export class Agent extends EventTarget implements AsyncDisposable {
     }
   }
 
+  /**
+   * Runs `verb` on `call`. Where its parameters name the call (`params`),
+   * or the call is the newest, as it is; else (1.0.0's hold, resume and
+   * hangup act on the menu's current call) the call is made current first
+   * (`callfind`), and the newest made current again after.
+   */
+  async #onCall<T>(
+    call: CallSnapshot,
+    params: string | undefined,
+    verb: () => Promise<T>,
+  ): Promise<T> {
+    const newest = currentCall(this.#snapshot);
+    if (params !== undefined || call === newest || call.id === undefined) return await verb();
+    await this.command("callfind", call.id);
+    try {
+      return await verb();
+    } finally {
+      if (newest?.id) await this.command("callfind", newest.id).catch(() => {});
+    }
+  }
+
   async #resumeCall(call: CallSnapshot): Promise<void> {
     const answered = this.#reinviteAnswered(
       call.id,
@@ -742,7 +808,8 @@ export class Agent extends EventTarget implements AsyncDisposable {
       (dir) => !/^(sendonly|inactive)$/.test(dir),
     );
     try {
-      await this.command("resume", this.dialect.callParams(call.id));
+      const params = this.dialect.callParams(call.id);
+      await this.#onCall(call, params, () => this.command("resume", params));
     } catch (error) {
       if (!isStrayResumeError(error, this.#snapshot)) {
         answered.cancel();
@@ -854,8 +921,13 @@ export class Agent extends EventTarget implements AsyncDisposable {
     if (!this.alive) throw this.#deathError(`sending '${doing}'`);
   }
 
-  #requireCall(verb: string, state?: "established") {
-    const call = currentCall(this.#snapshot);
+  #requireCall(verb: string, state?: "established", callId?: string) {
+    const call = callId === undefined
+      ? currentCall(this.#snapshot)
+      : this.#snapshot.calls.find((c) => c.id === callId);
+    if (callId !== undefined && !call) {
+      throw new AgentError(`agent "${this.name}" cannot ${verb}: it has no call ${callId}`);
+    }
     if (!call || (state && call.state !== state)) {
       throw new AgentError(
         `agent "${this.name}" cannot ${verb}: it has no ${
@@ -945,27 +1017,34 @@ async function writeAgentFiles(
   loopback: boolean,
   options: AgentOptions,
 ): Promise<void> {
+  const modulePath = options.config?.modulePath ?? install.modulePath;
   const extraModules = [
     ...dialect.extraModules(),
+    ...codecModules(account.audio_codecs ?? []).filter((m) => m !== "g711")
+      .filter((m) => hasModule(modulePath, m)),
     ...(account.media_enc === "srtp" || account.media_enc?.startsWith("srtp-") ? ["srtp"] : []),
     ...(account.media_enc === "dtls_srtp" ? ["dtls_srtp"] : []),
     ...(account.stun_server ? ["stun"] : []),
     ...(account.mwi ? ["mwi"] : []),
   ];
   const config = renderAgentConfig({
-    modulePath: install.modulePath,
+    modulePath,
     sipPort: ports.sip,
     ctrlPort: ports.ctrl,
     loopback,
     audioDevice: `ringo-${ports.ctrl}`,
-    audioSource: options.audioSource,
+    audioSource: options.audioSource ?? audioSourceOf(options.config),
     recordDir: audioDir(dir),
     extraModules,
     calls: options.calls,
     versionLines: dialect.configLines(),
   });
   await Deno.mkdir(audioDir(dir), { mode: 0o700 });
-  await Deno.writeTextFile(`${dir}/config`, config, { mode: 0o600 });
+  await Deno.writeTextFile(
+    `${dir}/config`,
+    applyConfigOverrides(config, extrasLines(options.config)),
+    { mode: 0o600 },
+  );
   // regint 0: baresip never registers by itself (see `registerOnStart` in Agent.start).
   // No password: Agent.start gives it over ctrl_tcp, so none is ever on disk.
   const onDisk = { ...account, password: undefined };
@@ -973,4 +1052,12 @@ async function writeAgentFiles(
     mode: 0o600,
   });
   await Deno.writeTextFile(`${dir}/contacts`, "", { mode: 0o600 });
+}
+
+function hasModule(modulePath: string, name: string): boolean {
+  try {
+    return Deno.statSync(`${modulePath}/${name}.so`).isFile;
+  } catch {
+    return false;
+  }
 }

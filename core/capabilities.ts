@@ -21,7 +21,8 @@ export type Feature =
   | "custom-headers"
   | "dtmf-info"
   | "dtmf-auto"
-  | "audio-after-hold";
+  | "audio-after-hold"
+  | "catchall";
 
 /** One row of the capability table. */
 export interface FeatureSpec {
@@ -72,6 +73,12 @@ export const FEATURES: Readonly<Record<Feature, FeatureSpec>> = {
     api: "`verifyAudio` after `hold()`/`resume()`",
     since: version("2.0.0"),
     origin: "baresip#1496: a hold flushed the decode-side filters for good; fixed by #1498",
+  },
+  catchall: {
+    description: "catch-all accounts (answering calls to any user at this agent)",
+    api: "`catchall = true` in a phone profile",
+    since: version("3.11.0"),
+    origin: "baresip#2925 (3.11.0) reads the catchall flag from the accounts file",
   },
 };
 

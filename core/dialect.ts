@@ -26,6 +26,8 @@ const HANGUP_CALL_ID_SINCE = version("1.1.0");
 const JBUF_MS_SINCE = version("4.1.0");
 /** `call_hold_other_calls` (baresip#1280): before it, answering a call always held the established one. */
 const HOLD_OTHERS_OPTIONAL_SINCE = version("1.1.0");
+/** ctrl_tcp's `{"message":true,…}` frames (1.1.0 registers a message listener; 1.0.0's ctrl_tcp has none). */
+const MESSAGE_FRAMES_SINCE = version("1.1.0");
 /** `hold`/`resume <call-id>`: read in 3.14.0 and 4.10.0's menu; older menus act on their current call. */
 const CALL_ID_PARAMS_SINCE = version("3.14.0");
 
@@ -97,6 +99,14 @@ export class Dialect {
    */
   acceptHoldsOthers(autoHold: boolean): boolean {
     return autoHold || !atLeast(this.version, HOLD_OTHERS_OPTIONAL_SINCE);
+  }
+
+  /**
+   * Whether ctrl_tcp forwards received SIP MESSAGEs as frames; where it
+   * does not (1.0.0), they are read from the SIP trace.
+   */
+  receivesMessageFrames(): boolean {
+    return atLeast(this.version, MESSAGE_FRAMES_SINCE);
   }
 
   /** Parameters of `hold`/`resume` that name call `callId` where the version reads them. */

@@ -28,3 +28,5 @@ export * from "./pcap.ts";
 export * from "./sip_input.ts";
 export * from "./run_dir.ts";
 export * from "./network_reason.ts";
+export * from "./agent_message.ts";
+export * from "./config_overrides.ts";

@@ -131,6 +131,19 @@ export interface QualityView {
   packetLoss: number;
 }
 
+/** One SIP MESSAGE an agent received. */
+export interface MessageView {
+  /** The sender's URI. */
+  from: string;
+  /** The sender's display name, when the message said it. */
+  fromName?: string;
+  /** `text/plain` for texts. */
+  contentType: string;
+  body: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
+}
+
 /** Everything the host knows about one agent, pushed on every change. */
 export interface AgentView {
   registration: {
@@ -155,6 +168,8 @@ export interface AgentView {
   quality?: QualityView;
   /** What the agent sends, as the scenario last asked (`sendAudio`); absent: silence. */
   sending?: AudioSource;
+  /** The SIP MESSAGEs the agent received, oldest first; absent: none yet. */
+  messages?: MessageView[];
   /**
    * When the host saw the change this view shows, in milliseconds since the
    * epoch with sub-millisecond precision (`performance.timeOrigin + performance.now()`).

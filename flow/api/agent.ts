@@ -13,6 +13,7 @@ import {
   type AgentView,
   type AudioSource,
   type CallView,
+  type MessageView,
   type PeerView,
   type QualityView,
   State,
@@ -210,6 +211,11 @@ export class Agent {
     return this.#read("quality", this.#view.quality);
   }
 
+  /** The SIP MESSAGEs this agent received, oldest first: `{ from, contentType, body, at }`. */
+  get messages(): readonly MessageView[] {
+    return this.#read("messages", this.#view.messages ?? []);
+  }
+
   /** False once the agent's baresip process has ended. */
   get alive(): boolean {
     return this.#read("alive", this.#view.alive);
@@ -350,6 +356,29 @@ export class Agent {
     this.#rt.requireRun(`${this.name}.recording()`);
     const path = await this.#rt.call("agent.verb", [this.#info.handle, "recording", []]);
     return typeof path === "string" ? path : undefined;
+  }
+
+  /**
+   * Sends a SIP MESSAGE with `text` to `target` (an agent, a SIP URI or a
+   * number) and resolves with the final answer: `statusCode` 200 when it
+   * was delivered, 404/480/… when not (a refusal is not an error: check it).
+   *
+   * @example
+   * ```ts
+   * expect((await a.message(b, "hello")).statusCode).toBe(200);
+   * await until(() => expect(b.messages.at(-1)?.body).toBe("hello"));
+   * ```
+   */
+  async message(
+    target: Agent | string,
+    text: string,
+  ): Promise<{ statusCode?: number; reason?: string }> {
+    this.#rt.requireRun(`${this.name}.message()`);
+    const answer = await this.#rt.call("agent.verb", [this.#info.handle, "message", [
+      targetUri(target, "message"),
+      String(text),
+    ]]);
+    return (answer ?? {}) as { statusCode?: number; reason?: string };
   }
 
   /** Blind transfer (REFER) of the current call to `target`. */

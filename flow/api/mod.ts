@@ -66,6 +66,7 @@ export { AssertionError, expect, labelled, type Matchers } from "../expect.ts";
 export {
   type AudioSource,
   type CallView,
+  type MessageView,
   type PeerView,
   type QualityView,
   State,

@@ -91,6 +91,10 @@ const VERBS: Record<string, Verb> = {
     await a.waitForTone(frequency, { timeoutMs: Number(timeoutMs) || 10_000 });
   },
   recording: (a) => a.recording(),
+  message: async (a, [target, body]) => {
+    const sent = await a.message(text(target, "message target"), text(body, "message text"));
+    return { statusCode: sent.statusCode, reason: sent.reason };
+  },
 };
 
 /**
@@ -303,6 +307,7 @@ export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
     ...inviteOf(agent),
     ...(quality ? { quality } : {}),
     ...(sending ? { sending } : {}),
+    ...(agent.messages.length ? { messages: agent.messages.map((m) => ({ ...m })) } : {}),
   };
 }
 

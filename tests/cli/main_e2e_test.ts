@@ -1,6 +1,5 @@
 /**
- * `ringo` as a user runs it: help, version, completions, usage errors and
- * the tools that are not there yet.
+ * `ringo` as a user runs it: help, version, completions and usage errors.
  */
 import { assertEquals, assertMatch } from "../assert.ts";
 import { REPO } from "../flow/e2e.ts";
@@ -86,12 +85,19 @@ Deno.test("an unknown command exits 2", async () => {
   assertMatch(run.stderr, /flwo/);
 });
 
-Deno.test("phone and control say plainly that they are not available yet", async () => {
-  for (const tool of ["phone", "control"]) {
+Deno.test("phone and control alone are usage errors that show their own commands", async () => {
+  for (const [tool, command] of [["phone", "start"], ["control", "dial"], ["ctl", "wait"]]) {
     const run = await ringo(tool);
-    assertEquals(run.code, 1);
-    assertMatch(run.stderr, new RegExp(`ringo ${tool} is not yet available`));
+    assertEquals(run.code, 2);
+    assertMatch(run.stderr, new RegExp(`ringo ${tool === "ctl" ? "control" : tool} ${command} `));
+    assertEquals(run.stderr.includes("ringo flow run"), false);
   }
+});
+
+Deno.test("a mistyped control command exits 2 and suggests the right one", async () => {
+  const run = await ringo("control", "-t", "work", "dail", "4711");
+  assertEquals(run.code, 2);
+  assertMatch(run.stderr, /Did you mean[^\n]*`dial`/);
 });
 
 Deno.test("completions are generated for bash, zsh and fish and parse in their shell", async (t) => {
