@@ -4,6 +4,7 @@
  * @module
  */
 import { dispatchControl } from "./cli/control.ts";
+import { dispatchDoctor } from "./cli/doctor.ts";
 import { dispatchFlow } from "./cli/flow.ts";
 import { dispatchPhone } from "./cli/phone.ts";
 import { parseCommandLine } from "./cli/program.ts";
@@ -14,6 +15,8 @@ if (import.meta.main) {
     ? await dispatchPhone(command.command)
     : command.tool === "control"
     ? await dispatchControl(command.command)
+    : command.tool === "doctor"
+    ? await dispatchDoctor(command.command)
     : await dispatchFlow(command.command);
   Deno.exit(code);
 }

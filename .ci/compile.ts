@@ -1,8 +1,8 @@
 /**
  * `deno task compile`: builds the `ringo` binary for Linux and macOS on x64
- * and arm64 into `dist/`, with the flags ringo needs at run time (KV, Worker
- * permissions for the scenario sandbox, all permissions for the host) and
- * the scenario Worker's entry embedded.
+ * and arm64 into `dist/ringo-<target>`, with the flags ringo needs at run
+ * time and the files it loads dynamically embedded (both from
+ * `deno_flags.ts`, the one list every way of running ringo uses).
  *
  * `deno compile` downloads the runtime of each target, so this needs the
  * internet: it runs in the release workflow on GitHub, not on machines
@@ -17,6 +17,8 @@
  * @module
  */
 
+import { COMPILE_INCLUDES, RINGO_DENO_FLAGS } from "./deno_flags.ts";
+
 /** Targets of a release. */
 export const TARGETS = [
   "x86_64-unknown-linux-gnu",
@@ -29,14 +31,8 @@ export const TARGETS = [
 export function compileArgs(target: string, outDir = "dist"): string[] {
   return [
     "compile",
-    "--unstable-kv",
-    "--unstable-worker-options",
-    "--allow-all",
-    // Loaded with `new Worker(new URL(...))`, which static analysis does not follow.
-    "--include",
-    "flow/sandbox/worker.ts",
-    "--include",
-    "flow/api/mod.ts",
+    ...RINGO_DENO_FLAGS,
+    ...COMPILE_INCLUDES.flatMap((path) => ["--include", path]),
     "--target",
     target,
     "--output",

@@ -102,7 +102,8 @@ export const runCommand = command(
         message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario; without PATH: ${DEFAULT_PCAP_DIR}).`,
     })),
     memoryLimit: optional(option("--memory-limit", string({ metavar: "SIZE" }), {
-      description: message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB (default 512MB).`,
+      description:
+        message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB (default 512MB).`,
     })),
     noTypecheck: withDefault(
       flag("--no-typecheck", {

@@ -11,6 +11,7 @@ import { message } from "@optique/core/message";
 import { map } from "@optique/core/modifiers";
 import type { InferValue, Parser } from "@optique/core/parser";
 import { run } from "@optique/run";
+import { doctorCommand } from "./doctor.ts";
 import { DEFAULT_AUDIO_DIR, DEFAULT_PCAP_DIR, flowCommand, flowCommandFor } from "./flow.ts";
 import { controlCommand } from "./control.ts";
 import { phoneCommand } from "./phone.ts";
@@ -22,6 +23,7 @@ export const ringoParser = or(
   map(phoneCommand, (command) => ({ tool: "phone" as const, command })),
   map(controlCommand, (command) => ({ tool: "control" as const, command })),
   map(flowCommand, (command) => ({ tool: "flow" as const, command })),
+  map(doctorCommand, (command) => ({ tool: "doctor" as const, command })),
 );
 
 /** What {@link parseCommandLine} returns. */

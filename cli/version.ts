@@ -6,14 +6,15 @@
  * @module
  */
 import manifest from "../deno.json" with { type: "json" };
-import { describeInstall, detectBaresip, RingoError } from "../core/mod.ts";
+import { baresipSupport, describeInstall, detectBaresip, RingoError } from "../core/mod.ts";
 
 /** ringo's version, e.g. `0.1.0`. */
 export const VERSION: string = manifest.version;
 
 /**
  * What `ringo --version` prints: ringo's version on the first line, then the
- * runtime and the engine (or why there is none).
+ * runtime and the engine (or why there is none), and a fourth line when that
+ * baresip works with limits.
  *
  * @example
  * ```ts
@@ -29,7 +30,11 @@ export async function versionReport(
   const runtime = `deno ${Deno.version.deno} (${Deno.build.os} ${Deno.build.arch})`;
   let engine: string;
   try {
-    engine = describeInstall(await detectBaresip(env));
+    const install = await detectBaresip(env);
+    engine = describeInstall(install);
+    if (baresipSupport(install.version).level === "limited") {
+      engine += "\nit works with limits: ringo doctor says which features need a newer baresip";
+    }
   } catch (error) {
     const hint = error instanceof RingoError && error.hint ? ` (${error.hint})` : "";
     engine = `baresip: none usable: ${(error as Error).message}${hint}`;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { installHint, requireSupportedBaresip } from "./baresip_support.ts";
 import { BaresipError } from "./errors.ts";
 import { formatVersion, parseBaresipVersion, type Version } from "./version.ts";
 
@@ -39,11 +40,6 @@ const MODULE_FOLDERS = [
   "/opt/homebrew/lib/baresip/modules",
   "/usr/local/opt/baresip/lib/baresip/modules",
 ];
-
-const INSTALL_HINT = "build the pinned version with .ci/build-baresip (from a checkout), " +
-  "install it (macOS: brew install baresip; Arch: pacman -S baresip; Debian/Ubuntu: " +
-  "sudo apt-get install baresip-core, which is 1.0.0 and lacks newer features), " +
-  "or set RINGO_BARESIP to the binary's path";
 
 const cache = new Map<string, Promise<BaresipInstall>>();
 
@@ -93,9 +89,7 @@ export function findBaresipBinary(
     if (!isExecutable(override)) {
       throw new BaresipError(
         `RINGO_BARESIP points at ${override}, which is not an executable file`,
-        {
-          hint: INSTALL_HINT,
-        },
+        { hint: installHint() },
       );
     }
     return { binary: override, source: "RINGO_BARESIP" };
@@ -106,9 +100,10 @@ export function findBaresipBinary(
     const candidate = `${dir}/baresip`;
     if (isExecutable(candidate)) return { binary: candidate, source: "PATH" };
   }
+  const checkout = pinned ? ", this checkout has no pinned build," : "";
   throw new BaresipError(
-    "baresip was not found: RINGO_BARESIP is not set, this checkout has no pinned build, and PATH has none",
-    { hint: INSTALL_HINT },
+    `baresip was not found: RINGO_BARESIP is not set${checkout} and PATH has none`,
+    { hint: installHint() },
   );
 }
 
@@ -121,7 +116,12 @@ export function checkoutBaresip(): string | undefined {
     "../.tools/baresip-" + PINNED_BARESIP_VERSION + "/bin/baresip",
     import.meta.url,
   );
-  return here.protocol === "file:" ? decodeURIComponent(here.pathname) : undefined;
+  if (here.protocol !== "file:") return undefined;
+  // Files on disk that are not a checkout (the image's /opt/ringo, a compiled binary) have no build script.
+  const script = new URL("../.ci/build-baresip", import.meta.url);
+  return isFile(decodeURIComponent(script.pathname))
+    ? decodeURIComponent(here.pathname)
+    : undefined;
 }
 
 async function inspect(
@@ -129,12 +129,23 @@ async function inspect(
   source: BaresipSource,
   moduleOverride?: string,
 ): Promise<BaresipInstall> {
-  const version = await readVersion(binary);
+  const version = await readBaresipVersion(binary);
+  requireSupportedBaresip(version, `${binary}, ${describeSource(source)}`);
   const modulePath = findModulePath(binary, moduleOverride);
   return { binary, source, version, modulePath, modules: listModules(modulePath) };
 }
 
-async function readVersion(binary: string): Promise<Version> {
+/**
+ * The version `binary -h` prints (any version: see `baresip_support.ts` for
+ * which ones agents accept).
+ *
+ * @throws {BaresipError} the binary does not run, or names no version.
+ * @example
+ * ```ts
+ * await readBaresipVersion("/usr/bin/baresip"); // { major: 1, minor: 0, patch: 0 }
+ * ```
+ */
+export async function readBaresipVersion(binary: string): Promise<Version> {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(binary, {
@@ -145,7 +156,7 @@ async function readVersion(binary: string): Promise<Version> {
     }).output();
   } catch (error) {
     throw new BaresipError(`cannot run ${binary}: ${(error as Error).message}`, {
-      hint: INSTALL_HINT,
+      hint: installHint(),
       cause: error,
     });
   }
@@ -190,8 +201,13 @@ export function findModulePath(binary: string, override?: string): string {
 /** A short description like `baresip 1.0.0 (/usr/bin/baresip, from PATH)`. */
 export function describeInstall(install: BaresipInstall): string {
   return `baresip ${formatVersion(install.version)} (${install.binary}, ${
-    SOURCE_WORDS[install.source]
+    describeSource(install.source)
   })`;
+}
+
+/** How a binary was chosen, in words: `from PATH`, `the checkout's pinned build`, … */
+export function describeSource(source: BaresipSource): string {
+  return SOURCE_WORDS[source];
 }
 
 const SOURCE_WORDS: Record<BaresipSource, string> = {

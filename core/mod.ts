@@ -30,3 +30,5 @@ export * from "./run_dir.ts";
 export * from "./network_reason.ts";
 export * from "./agent_message.ts";
 export * from "./config_overrides.ts";
+export * from "./baresip_support.ts";
+export * from "./paths.ts";

@@ -20,15 +20,19 @@
  * ```
  */
 export function explainNetworkReason(reason: string, target: string | undefined): string {
-  if (!/^Destination address required$/i.test(reason.trim())) return reason;
+  // 4.x adds the errno: "Destination address required [89]".
+  if (!/^Destination address required(?: \[\d+\])?$/i.test(reason.trim())) return reason;
   const host = target ? hostOf(target) : undefined;
-  return `cannot resolve ${host ?? "the host"} (no DNS address for it; baresip: "${reason.trim()}")`;
+  return `cannot resolve ${
+    host ?? "the host"
+  } (no DNS address for it; baresip: "${reason.trim()}")`;
 }
 
 /** The host of a SIP URI (`sip:bob@pbx.example.com:5060;transport=tcp` → `pbx.example.com`), or of `host:port`. */
 export function hostOf(target: string): string | undefined {
   const rest = target.replace(/^<|>$/g, "").replace(/^(sips?|tel):/i, "");
-  const hostPort = (rest.includes("@") ? rest.slice(rest.lastIndexOf("@") + 1) : rest).split(/[;?>]/)[0];
+  const hostPort =
+    (rest.includes("@") ? rest.slice(rest.lastIndexOf("@") + 1) : rest).split(/[;?>]/)[0];
   if (hostPort.startsWith("[")) return hostPort.slice(0, hostPort.indexOf("]") + 1) || undefined;
   return hostPort.replace(/:\d+$/, "") || undefined;
 }

@@ -134,6 +134,7 @@ export function checkAccountText(account: Record<string, unknown>): void {
  */
 export function checkCommandParams(command: string, params: string | undefined): void {
   if (params === undefined) return;
+  // deno-lint-ignore no-control-regex
   const pattern = command === "message" ? /\u0000/ : /[\r\n\u0000]/;
   const found = pattern.exec(params);
   if (found) throw controlError(`parameter of '${command}'`, found[0], found.index);

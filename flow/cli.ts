@@ -9,7 +9,15 @@
  *
  * @module
  */
-import { describeError, onShutdownSignal, SIGNAL_EXIT_CODES, stopAll } from "../core/mod.ts";
+import {
+  baresipSupport,
+  describeError,
+  describeSource,
+  detectBaresip,
+  onShutdownSignal,
+  SIGNAL_EXIT_CODES,
+  stopAll,
+} from "../core/mod.ts";
 import { RingoError } from "../core/errors.ts";
 import { discoverScenarios, DiscoveryError } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
@@ -125,9 +133,14 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
     }
     if (options.typecheck !== false) {
       const checked = await typeCheck(files, grants(options));
-      if (!checked.ok) {
+      // A syntax error or a missing module: the load pass says it with the line.
+      const loadWillSay = !checked.ok && !checked.typeErrors && !checked.refusedImports;
+      if (!checked.ok && !loadWillSay) {
         writer(Deno.stderr)(checked.errors);
-        printError("the scenarios do not type-check; no scenario ran", "fix the errors above, or run with --no-typecheck");
+        printError(
+          "the scenarios do not type-check; no scenario ran",
+          "fix the errors above, or run with --no-typecheck",
+        );
         return 2;
       }
     }
@@ -137,6 +150,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
 
   const stdout = guardedWriter(Deno.stdout);
   const reporters = makeReporters(options, stdout.write);
+  if (!options.quiet) await noteBaresipLimits();
   const interrupt = new AbortController();
   let signalName: Deno.Signal | undefined;
   let code: number;
@@ -196,7 +210,11 @@ async function closeReporters(reporters: Reporter[]): Promise<boolean> {
       ok = false;
       const kept = reporter instanceof JunitReporter ? await keepElsewhere(reporter) : undefined;
       printError(
-        `${reporter instanceof JunitReporter ? `cannot write the JUnit report ${reporter.path}` : "cannot write a report"} (${reason(error)})${kept ? `; it is in ${kept} instead` : ""}`,
+        `${
+          reporter instanceof JunitReporter
+            ? `cannot write the JUnit report ${reporter.path}`
+            : "cannot write a report"
+        } (${reason(error)})${kept ? `; it is in ${kept} instead` : ""}`,
       );
     }
   }
@@ -264,6 +282,23 @@ export async function initFlow(options: FlowInitOptions = {}): Promise<number> {
     if (error instanceof RingoError) return usageError(error);
     throw error;
   }
+}
+
+/**
+ * One line on stderr when agents will run on a baresip that works with
+ * limits, naming what it lacks. A missing or too old baresip says so
+ * itself, in the failure of the first scenario that starts an agent.
+ */
+async function noteBaresipLimits(): Promise<void> {
+  let install;
+  try {
+    install = await detectBaresip();
+  } catch {
+    return;
+  }
+  const where = `${install.binary}, ${describeSource(install.source)}`;
+  const support = baresipSupport(install.version, where);
+  if (support.level === "limited") writer(Deno.stderr)(`note: ${support.sentence}\n`);
 }
 
 function makeReporters(options: FlowRunOptions, write: Writer): Reporter[] {

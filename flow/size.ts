@@ -24,7 +24,9 @@ export function parseMebibytes(text: string, flag = "--memory-limit"): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?)?\s*$/i.exec(text);
   const mib = match ? Number(match[1]) * UNITS[(match[2] ?? "m").toLowerCase()] : NaN;
   if (!Number.isFinite(mib) || mib < 16) {
-    throw new RingoError(`${flag} ${JSON.stringify(text)}: expected a size of 16MB or more, such as 512MB or 2GB`);
+    throw new RingoError(
+      `${flag} ${JSON.stringify(text)}: expected a size of 16MB or more, such as 512MB or 2GB`,
+    );
   }
   return Math.ceil(mib);
 }

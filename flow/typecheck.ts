@@ -20,7 +20,12 @@ export const IMPORT_MAP_URL = new URL("../import_map.json", import.meta.url);
 /** How a type check ended. */
 export type TypeCheckResult =
   | { ok: true }
-  | { ok: false; errors: string }
+  /**
+   * `typeErrors`: false when deno stopped before type-checking (a syntax
+   * error, a module not found), which the load pass reports with the line;
+   * `refusedImports`: the check refused an npm or remote import.
+   */
+  | { ok: false; errors: string; typeErrors: boolean; refusedImports: boolean }
   /** No deno binary to check with (a compiled ringo without deno on PATH). */
   | { ok: true; skipped: string };
 
@@ -65,7 +70,14 @@ export async function typeCheck(
   let text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
   text = text.replace(/\n+Stack backtrace:[\s\S]*$/, "\n");
   for (const f of files) text = text.replaceAll(pathToFileURL(f.path).href, f.file);
-  return { ok: false, errors: explainRefusedImports(text.endsWith("\n") ? text : `${text}\n`) };
+  const errors = explainRefusedImports(text.endsWith("\n") ? text : `${text}\n`);
+  return {
+    ok: false,
+    errors,
+    // TS2307 (module not found) reads better as the load pass's error.
+    typeErrors: [...text.matchAll(/\bTS(\d{4})\b/g)].some((m) => m[1] !== "2307"),
+    refusedImports: errors !== text && errors.includes("unless granted"),
+  };
 }
 
 /**

@@ -151,14 +151,21 @@ export class PcapSink {
   ): Promise<string | undefined> {
     const messages = captureMessages(byAgent);
     try {
-      if (this.#failure === undefined) return await this.#write(this.#target, file, scenario, messages);
+      if (this.#failure === undefined) {
+        return await this.#write(this.#target, file, scenario, messages);
+      }
     } catch (error) {
       this.#fallback = fallbackPath(this.#target.path.replace(/[\\/]$/, "")) + "/";
       this.#failure = `cannot write the --pcap capture ${this.#target.path} (${reason(error)})`;
     }
     try {
       await Deno.mkdir(this.#fallback!, { recursive: true });
-      const path = await this.#write({ path: this.#fallback!, perScenario: true }, file, scenario, messages);
+      const path = await this.#write(
+        { path: this.#fallback!, perScenario: true },
+        file,
+        scenario,
+        messages,
+      );
       this.#kept++;
       return path;
     } catch {
@@ -170,7 +177,9 @@ export class PcapSink {
   get failure(): string | undefined {
     if (this.#failure === undefined) return undefined;
     return this.#kept > 0
-      ? `${this.#failure}; the captures of ${this.#kept} scenario${this.#kept === 1 ? "" : "s"} are in ${this.#fallback} instead`
+      ? `${this.#failure}; the captures of ${this.#kept} scenario${
+        this.#kept === 1 ? "" : "s"
+      } are in ${this.#fallback} instead`
       : this.#failure;
   }
 

@@ -393,4 +393,3 @@ function splitConfig(
   const loopback = rest.username === undefined && rest.domain === undefined;
   return { account: loopback ? undefined : rest as AccountSettings, calls };
 }
-

@@ -409,7 +409,12 @@ export class ScenarioWorker {
         if (!this.#runs.has(scenarioId)) throw new Error("no scenario is running");
         const [name, config] = params as [string, Record<string, unknown> | null];
         const scenario = this.#names.get(scenarioId) ?? implicitScenarioName(this.#options.file);
-        return await this.#pool.start(scenarioId, name, config, outputSegments(this.#options.file, scenario));
+        return await this.#pool.start(
+          scenarioId,
+          name,
+          config,
+          outputSegments(this.#options.file, scenario),
+        );
       }
       case "agent.verb": {
         const [handle, verb, args] = params as [number, string, unknown[]];
@@ -480,5 +485,3 @@ function wireError(error: unknown): WireError {
     ...(typeof hint === "string" ? { hint } : {}),
   };
 }
-
-

@@ -42,7 +42,10 @@ export function importPolicy(
   allowImport: string[] | boolean | undefined,
   ringo: string[],
 ): ImportPolicy {
-  return { ringo, granted: allowImport === true ? true : Array.isArray(allowImport) ? allowImport : [] };
+  return {
+    ringo,
+    granted: allowImport === true ? true : Array.isArray(allowImport) ? allowImport : [],
+  };
 }
 
 /**
@@ -72,7 +75,8 @@ export function refusal(
   policy: ImportPolicy,
   resolved?: string,
 ): string | undefined {
-  const builtin = /^node:(.+)$/.exec(specifier)?.[1] ?? (resolved?.startsWith("node:") ? resolved.slice(5) : undefined);
+  const builtin = /^node:(.+)$/.exec(specifier)?.[1] ??
+    (resolved?.startsWith("node:") ? resolved.slice(5) : undefined);
   if (builtin !== undefined) {
     const why = REFUSED_BUILTINS[builtin.split("/")[0]];
     return why ? `import ${JSON.stringify(specifier)} refused: ${why}` : undefined;
@@ -87,13 +91,19 @@ export function refusal(
   if (scheme) {
     if (granted(specifier, policy)) return undefined;
     return `import ${JSON.stringify(specifier)} refused: scenarios may not load ${scheme} ` +
-      `packages unless granted; grant it with \`ringo flow run --allow-import=${packageName(specifier)}\``;
+      `packages unless granted; grant it with \`ringo flow run --allow-import=${
+        packageName(specifier)
+      }\``;
   }
   const url = resolved ?? specifier;
   if (/^https?:/.test(url)) {
-    if (policy.ringo.some((prefix) => url.startsWith(prefix)) || granted(url, policy)) return undefined;
+    if (policy.ringo.some((prefix) => url.startsWith(prefix)) || granted(url, policy)) {
+      return undefined;
+    }
     return `import ${JSON.stringify(specifier)} refused: scenarios may not load modules from the ` +
-      `network unless granted; grant the host with \`ringo flow run --allow-import=${hostOf(url)}\``;
+      `network unless granted; grant the host with \`ringo flow run --allow-import=${
+        hostOf(url)
+      }\``;
   }
   return undefined;
 }

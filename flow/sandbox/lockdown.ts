@@ -30,18 +30,35 @@ export const REMOVED_GLOBALS = [
 ] as const;
 
 /** Members of `Deno` removed from the scenario thread. */
-export const REMOVED_DENO = ["Kv", "KvU64", "AtomicOperation", "stdin", "stdout", "stderr"] as const;
+export const REMOVED_DENO = [
+  "Kv",
+  "KvU64",
+  "AtomicOperation",
+  "stdin",
+  "stdout",
+  "stderr",
+] as const;
 
 /** Functions of `Deno` that throw, in ringo's words, instead of working. */
 export const REFUSED_DENO: Record<string, string> = {
-  openKv: "scenarios may not write (Deno KV writes to Deno's folders; ringo has no flag to allow it)",
+  openKv:
+    "scenarios may not write (Deno KV writes to Deno's folders; ringo has no flag to allow it)",
   cron: "scenarios may not schedule jobs",
   chdir: "scenarios may not change ringo's working folder",
   umask: "scenarios may not change ringo's file mode mask",
 };
 
 /** Members of Node's `process` removed (they bypass `Deno`'s members). */
-const REMOVED_PROCESS = ["chdir", "umask", "getBuiltinModule", "binding", "dlopen", "stdin", "stdout", "stderr"];
+const REMOVED_PROCESS = [
+  "chdir",
+  "umask",
+  "getBuiltinModule",
+  "binding",
+  "dlopen",
+  "stdin",
+  "stdout",
+  "stderr",
+];
 
 /**
  * Removes the APIs above from this thread and routes `console` output to
@@ -53,7 +70,9 @@ const REMOVED_PROCESS = ["chdir", "umask", "getBuiltinModule", "binding", "dlope
  * typeof caches; // "undefined"
  * ```
  */
-export function lockDown(log: (level: "debug" | "info" | "warn" | "error", text: string) => void): void {
+export function lockDown(
+  log: (level: "debug" | "info" | "warn" | "error", text: string) => void,
+): void {
   const global = globalThis as Record<PropertyKey, unknown>;
   for (const name of REMOVED_GLOBALS) removeEverywhere(global, name);
   const deno = Deno as unknown as Record<PropertyKey, unknown>;
@@ -72,11 +91,13 @@ export function lockDown(log: (level: "debug" | "info" | "warn" | "error", text:
   }
   remove(deno, (Deno as unknown as { internal: symbol }).internal);
   const process = global.process as Record<string, unknown> | undefined;
-  if (process) for (const name of REMOVED_PROCESS) remove(process, name);
+  if (process) { for (const name of REMOVED_PROCESS) remove(process, name); }
   routeConsole(log);
 }
 
-function routeConsole(log: (level: "debug" | "info" | "warn" | "error", text: string) => void): void {
+function routeConsole(
+  log: (level: "debug" | "info" | "warn" | "error", text: string) => void,
+): void {
   const format = (args: unknown[]) =>
     args.map((a) => typeof a === "string" ? a : Deno.inspect(a, { depth: 4, colors: false }))
       .join(" ");
@@ -108,7 +129,11 @@ function remove(target: object, name: PropertyKey): void {
   if (!Object.hasOwn(target, name)) return;
   try {
     if (!Reflect.deleteProperty(target, name)) {
-      Object.defineProperty(target, name, { value: undefined, writable: false, configurable: false });
+      Object.defineProperty(target, name, {
+        value: undefined,
+        writable: false,
+        configurable: false,
+      });
     }
   } catch {
     // a frozen member: it stays, and the tests say so

@@ -68,7 +68,10 @@ const closeReason = z.string().max(1000).optional();
  * not exist for scenarios.
  */
 export const CALL_PARAMS: Record<HostMethod, z.ZodType<unknown[]>> = {
-  "agent.start": z.tuple([z.string().min(1).max(200), z.record(z.string(), z.unknown()).nullable()]),
+  "agent.start": z.tuple([
+    z.string().min(1).max(200),
+    z.record(z.string(), z.unknown()).nullable(),
+  ]),
   "agent.verb": z.tuple([handle, z.string().min(1).max(64), z.array(z.unknown()).max(16)]),
   "env.load": z.tuple([z.string().min(1).max(4096)]),
   "net.http": z.tuple([

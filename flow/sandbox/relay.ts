@@ -45,7 +45,9 @@ self.onmessage = (event: MessageEvent) => {
     self.postMessage({
       type: "exited",
       reason: memory ? "memory" : "error",
-      message: memory ? `it used more than its ${init.heapMb} MiB memory limit` : String(error?.message ?? error),
+      message: memory
+        ? `it used more than its ${init.heapMb} MiB memory limit`
+        : String(error?.message ?? error),
     });
   });
   inner.on("exit", () => {

@@ -1,5 +1,12 @@
 import { assertEquals, assertMatch, assertRejects, assertThrows } from "../assert.ts";
-import { Agent, AgentError, BaresipError, CallState, findBaresipBinary } from "../../core/mod.ts";
+import {
+  Agent,
+  AgentError,
+  BaresipError,
+  CallState,
+  findBaresipBinary,
+  installHint,
+} from "../../core/mod.ts";
 
 function isRunning(pid: number): boolean {
   try {
@@ -62,7 +69,8 @@ Deno.test("a missing baresip binary gives one clear sentence", async () => {
     BaresipError,
     "baresip was not found: RINGO_BARESIP is not set, this checkout has no pinned build, and PATH has none",
   );
-  assertMatch(error.hint ?? "", /\.ci\/build-baresip.*brew install baresip/);
+  assertEquals(error.hint, installHint());
+  assertMatch(error.hint ?? "", /\.ci\/build-baresip/);
   await assertRejects(
     () => Agent.start({ name: "A", env: { RINGO_BARESIP: "/nonexistent/baresip" } }),
     BaresipError,

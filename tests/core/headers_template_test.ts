@@ -49,6 +49,10 @@ Deno.test("custom header templates", async (t) => {
 
   await t.step("a bad name or a line break in a value is refused", () => {
     assertThrows(() => uaAddHeaderParams("X Bad", "v"), AgentError, "invalid header name");
-    assertThrows(() => uaAddHeaderParams("X-A", "v\r\nInjected: 1"), AgentError, "cannot contain control characters (found CR at 1)");
+    assertThrows(
+      () => uaAddHeaderParams("X-A", "v\r\nInjected: 1"),
+      AgentError,
+      "cannot contain control characters (found CR at 1)",
+    );
   });
 });

@@ -59,7 +59,10 @@ Deno.test("SIP strings with control characters are refused with a sentence namin
   await t.step("the last guard before ctrl_tcp refuses line breaks in any command", () => {
     checkCommandParams("dial", "sip:b@h");
     checkCommandParams("message", "sip:b@h line1\nline2");
-    refused(() => checkCommandParams("uanew", "<sip:a@h>;auth_pass=x\r\nX"), /parameter of 'uanew'/);
+    refused(
+      () => checkCommandParams("uanew", "<sip:a@h>;auth_pass=x\r\nX"),
+      /parameter of 'uanew'/,
+    );
     refused(() => checkCommandParams("message", "sip:b@h a\u0000b"), /found NUL/);
   });
 });

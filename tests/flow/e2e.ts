@@ -5,12 +5,13 @@
  * @module
  */
 import { join } from "node:path";
+import { RINGO_DENO_FLAGS } from "../../.ci/deno_flags.ts";
 
 /** The repository root. */
 export const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** The deno flags ringo needs (as in the `ringo` task). */
-export const DENO_FLAGS = ["run", "--unstable-kv", "--unstable-worker-options", "-A"];
+/** `deno run` with the flags ringo needs (the one list of `.ci/deno_flags.ts`). */
+export const DENO_FLAGS = ["run", ...RINGO_DENO_FLAGS];
 
 /** The ringo entry and the arguments before `run|check|init`. */
 const ENTRY = [join(REPO, "main.ts"), "flow"];

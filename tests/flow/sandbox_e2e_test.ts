@@ -14,6 +14,7 @@ import {
   ringoFlow,
   scenarioDir,
 } from "./e2e.ts";
+import { serveRawFiles } from "../raw_file_host.ts";
 
 const ESCAPES = `import { loadEnv, scenario } from "@ringo/flow";
 
@@ -94,52 +95,37 @@ expect(Deno.env.get("RINGO_E2E_GRANTED")).toBe("yes");
 });
 
 Deno.test("run from a URL with --import-map, ringo still resolves @ringo/flow and keeps the sandbox", async () => {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    const path = decodeURIComponent(new URL(request.url).pathname);
-    if (path.includes("..")) return new Response("no", { status: 403 });
-    try {
-      const body = await Deno.readFile(join(REPO, path));
-      const type = path.endsWith(".json") ? "application/json" : "application/typescript";
-      return new Response(body, { headers: { "content-type": type } });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
+  await using host = serveRawFiles();
+  const entry = await ringoEntryPath();
+  await using dir = await scenarioDir({
+    "call.ts": PASSING_CALL,
+    "escape.ts":
+      `import { expect } from "@ringo/flow";\nexpect(1).toBe(1);\nnew Deno.Command("id").outputSync();\n`,
   });
-  try {
-    const base = `http://127.0.0.1:${server.addr.port}`;
-    const entry = await ringoEntryPath();
-    await using dir = await scenarioDir({
-      "call.ts": PASSING_CALL,
-      "escape.ts":
-        `import { expect } from "@ringo/flow";\nexpect(1).toBe(1);\nnew Deno.Command("id").outputSync();\n`,
-    });
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        ...DENO_FLAGS,
-        "--import-map",
-        `${base}/import_map.json`,
-        `${base}/${entry[0]}`,
-        ...entry.slice(1),
-        "run",
-        dir.path,
-      ],
-      cwd: dir.path,
-      env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    const stderr = new TextDecoder().decode(output.stderr);
-    assertEquals(output.code, 1, stdout + stderr);
-    assertMatch(stdout, /✓ call\.ts › call/);
-    assertMatch(
-      stdout,
-      /✗ escape\.ts › escape \(\d+ms\)\n\s+NotCapable: Requires run access to "id"/,
-    );
-    assertEquals(lastLine(stdout), "1 passed, 1 failed, 0 skipped");
-  } finally {
-    await server.shutdown();
-  }
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      ...DENO_FLAGS,
+      "--import-map",
+      `${host.url}/import_map.json`,
+      `${host.url}/${entry[0]}`,
+      ...entry.slice(1),
+      "run",
+      dir.path,
+    ],
+    cwd: dir.path,
+    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assertEquals(output.code, 1, stdout + stderr);
+  assertMatch(stdout, /✓ call\.ts › call/);
+  assertMatch(
+    stdout,
+    /✗ escape\.ts › escape \(\d+ms\)\n\s+NotCapable: Requires run access to "id"/,
+  );
+  assertEquals(lastLine(stdout), "1 passed, 1 failed, 0 skipped");
 });
 
 /** The entry file relative to the repository, and the arguments before `run`. */

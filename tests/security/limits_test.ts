@@ -9,30 +9,53 @@ import { endsOf, failureOf, ringoFlow, scenarioDir } from "./helpers.ts";
 
 Deno.test("the host refuses every message the scenario API does not send", async (t) => {
   const forged = (message: unknown, why: RegExp) =>
-    throws(() => parseWorkerMessage(message), (e: unknown) => e instanceof ForgedMessage && why.test(e.message));
+    throws(
+      () => parseWorkerMessage(message),
+      (e: unknown) => e instanceof ForgedMessage && why.test(e.message),
+    );
   await t.step("a teardown cannot set its own time limit", () => {
     forged({ type: "teardown", id: "s1", limitMs: 3.6e6 }, /unexpected "limitMs"/);
     parseWorkerMessage({ type: "teardown", id: "s1" });
   });
   await t.step("no method outside the scenario API, no engine command", () => {
     forged(
-      { type: "call", callId: 1, scenarioId: "s1", method: "agent.command", params: ["insmod", "x"] },
+      {
+        type: "call",
+        callId: 1,
+        scenarioId: "s1",
+        method: "agent.command",
+        params: ["insmod", "x"],
+      },
       /method/,
     );
     forged(
-      { type: "call", callId: 1, scenarioId: "s1", method: "agent.verb", params: [1, "x".repeat(100), []] },
+      {
+        type: "call",
+        callId: 1,
+        scenarioId: "s1",
+        method: "agent.verb",
+        params: [1, "x".repeat(100), []],
+      },
       /agent\.verb/,
     );
   });
   await t.step("prototype keys and extra fields are refused", () => {
-    forged(JSON.parse('{"type":"log","scenarioId":"s1","message":"x","level":"info","__proto__":{"x":1}}'), /__proto__/);
+    forged(
+      JSON.parse(
+        '{"type":"log","scenarioId":"s1","message":"x","level":"info","__proto__":{"x":1}}',
+      ),
+      /__proto__/,
+    );
     forged({ type: "log", scenarioId: "s1", message: "x", level: "info", agent: "A" }, /"agent"/);
     forged({ type: "env", name: "A", path: "/etc/passwd" }, /"path"/);
     forged({ type: "shutdown" }, /type/);
     forged("done", /without a type/);
   });
   await t.step("call params are checked per method", () => {
-    forged({ type: "call", callId: 1, scenarioId: "s1", method: "env.load", params: [42] }, /env\.load/);
+    forged(
+      { type: "call", callId: 1, scenarioId: "s1", method: "env.load", params: [42] },
+      /env\.load/,
+    );
     forged(
       {
         type: "call",
@@ -65,7 +88,15 @@ scenario("the file goes on", () => {});
 
 Deno.test("a scenario cannot outlive its timeout or exhaust the runner's memory", async () => {
   await using dir = await scenarioDir({ "limits.ts": LIMITS });
-  const run = await ringoFlow(["run", dir.path, "--json", "--timeout", "2s", "--memory-limit", "64MB"]);
+  const run = await ringoFlow([
+    "run",
+    dir.path,
+    "--json",
+    "--timeout",
+    "2s",
+    "--memory-limit",
+    "64MB",
+  ]);
   assertEquals(run.code, 1, run.stderr);
   const ends = endsOf(run);
   assertMatch(
@@ -85,11 +116,15 @@ Deno.test("a scenario cannot outlive its timeout or exhaust the runner's memory"
 
 Deno.test("top-level code is bounded by --timeout and by the memory limit", async () => {
   await using busy = await scenarioDir({
-    "busy.ts": `import { scenario } from "@ringo/flow";\nfor (;;) {}\nscenario("never", () => {});\n`,
+    "busy.ts":
+      `import { scenario } from "@ringo/flow";\nfor (;;) {}\nscenario("never", () => {});\n`,
   });
   const run = await ringoFlow(["run", busy.path, "--timeout", "1s"]);
   assertEquals(run.code, 2, run.stdout + run.stderr);
-  assertMatch(run.stderr, /its top-level code did not finish within 1s \(--timeout\), and was stopped/);
+  assertMatch(
+    run.stderr,
+    /its top-level code did not finish within 1s \(--timeout\), and was stopped/,
+  );
 
   await using hog = await scenarioDir({
     "hog.ts": `import { scenario } from "@ringo/flow";
@@ -100,11 +135,16 @@ scenario("never", () => {});
   });
   const oom = await ringoFlow(["run", hog.path, "--timeout", "20s", "--memory-limit", "64MB"]);
   assertEquals(oom.code, 2, oom.stdout + oom.stderr);
-  assertMatch(oom.stderr, /used more than its 64 MiB memory limit and was stopped; raise it with --memory-limit/);
+  assertMatch(
+    oom.stderr,
+    /used more than its 64 MiB memory limit and was stopped; raise it with --memory-limit/,
+  );
 });
 
 Deno.test("--memory-limit takes sizes and refuses nonsense", async () => {
-  await using dir = await scenarioDir({ "ok.ts": `import { scenario } from "@ringo/flow";\nscenario("x", () => {});\n` });
+  await using dir = await scenarioDir({
+    "ok.ts": `import { scenario } from "@ringo/flow";\nscenario("x", () => {});\n`,
+  });
   const bad = await ringoFlow(["run", dir.path, "--memory-limit", "lots"]);
   assertEquals(bad.code, 2);
   assertMatch(bad.stderr, /--memory-limit "lots": expected a size of 16MB or more/);

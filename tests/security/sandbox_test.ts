@@ -116,7 +116,10 @@ Deno.test("hostile scenarios are refused in ringo's words and write nothing", as
     "a forged message cannot be posted to the host",
   ];
   for (const name of passes) assertEquals(ends.get(name)?.status, "passed", name);
-  assertMatch(failureOf(ends, "Deno KV is refused"), /Deno\.openKv\(\) is not available: scenarios may not write/);
+  assertMatch(
+    failureOf(ends, "Deno KV is refused"),
+    /Deno\.openKv\(\) is not available: scenarios may not write/,
+  );
   assertMatch(
     failureOf(ends, "node:worker_threads is refused"),
     /^import "node:worker_threads" refused: scenarios may not start threads/,
@@ -129,7 +132,10 @@ Deno.test("hostile scenarios are refused in ringo's words and write nothing", as
     failureOf(ends, "an npm import is refused"),
     /^import "npm:ringo-security-probe-nonexistent" refused: .*`ringo flow run --allow-import=npm:ringo-security-probe-nonexistent`/,
   );
-  assertMatch(failureOf(ends, "a jsr import is refused"), /^import "jsr:@std\/assert" refused: .*--allow-import=jsr:@std\/assert/);
+  assertMatch(
+    failureOf(ends, "a jsr import is refused"),
+    /^import "jsr:@std\/assert" refused: .*--allow-import=jsr:@std\/assert/,
+  );
   assertMatch(
     failureOf(ends, "an http import is refused"),
     /^import "http:\/\/127\.0\.0\.1:9\/evil\.ts" refused: .*--allow-import=127\.0\.0\.1:9/,
@@ -144,7 +150,10 @@ Deno.test("hostile scenarios are refused in ringo's words and write nothing", as
   );
   assertMatch(failureOf(ends, "Deno.Command is refused"), /scenarios may not run programs/);
   assertMatch(failureOf(ends, "Deno.chdir is refused"), /may not change ringo's working folder/);
-  assertMatch(failureOf(ends, "a file outside the folder cannot be read"), /--allow-read=\/etc\/passwd/);
+  assertMatch(
+    failureOf(ends, "a file outside the folder cannot be read"),
+    /--allow-read=\/etc\/passwd/,
+  );
   assertMatch(failureOf(ends, "a file cannot be written"), /scenarios may not write files/);
   assertMatch(failureOf(ends, "the network is closed"), /--allow-net=127\.0\.0\.1:59999/);
   assertMatch(failureOf(ends, "the environment is closed"), /env\("HOME"\)/);
@@ -162,7 +171,8 @@ Deno.test("hostile scenarios are refused in ringo's words and write nothing", as
 
 Deno.test("a static npm or URL import is refused before anything downloads it", async () => {
   await using dir = await scenarioDir({
-    "npm.ts": `import { log } from "@ringo/flow";\nimport pad from "npm:ringo-security-probe-nonexistent";\nlog(pad);\n`,
+    "npm.ts":
+      `import { log } from "@ringo/flow";\nimport pad from "npm:ringo-security-probe-nonexistent";\nlog(pad);\n`,
   });
   const run = await ringoFlow(["run", dir.path]);
   assertEquals(run.code, 2, run.stdout + run.stderr);
@@ -178,7 +188,10 @@ Deno.test("--allow-import lets exactly the granted package through the import gu
   assertEquals(refusal("npm:zod/mini", policy), undefined);
   assertMatch(refusal("npm:zodiac", policy)!, /refused/);
   assertEquals(refusal("https://esm.sh/x", policy, "https://esm.sh/x"), undefined);
-  assertMatch(refusal("https://evil.example/x", policy, "https://evil.example/x")!, /evil\.example:443/);
+  assertMatch(
+    refusal("https://evil.example/x", policy, "https://evil.example/x")!,
+    /evil\.example:443/,
+  );
   assertEquals(refusal("./helper.ts", policy, "file:///flows/helper.ts"), undefined);
   assertEquals(refusal("node:path", policy), undefined);
 });

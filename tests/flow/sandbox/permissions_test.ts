@@ -25,6 +25,23 @@ Deno.test("a scenario worker may read its folders and nothing else unless grante
   assertEquals(workerPermissions(["/f"], {}, ["/ringo/flow/"]).read, ["/f", "/ringo/flow/"]);
 });
 
+Deno.test("denials without a target, and import and sys denials, name ringo's flags", () => {
+  match(
+    explainDenied("Requires env access, run again with the --allow-env flag")!,
+    /^Requires env access: a Node module read the whole environment.*--allow-env=NAME/,
+  );
+  match(
+    explainDenied(
+      'Requires import access to "esm.sh:443", run again with the --allow-import flag',
+    )!,
+    /`ringo flow run --allow-import=esm\.sh:443`$/,
+  );
+  match(
+    explainDenied('Requires sys access to "hostname", run again with the --allow-sys flag')!,
+    /ringo has no flag to allow it/,
+  );
+});
+
 Deno.test("--allow-import becomes Deno's import permission for hosts and jsr.io", () => {
   equal(workerPermissions(["/f"], { allowImport: ["npm:zod"] }).import, false);
   assertEquals(workerPermissions(["/f"], { allowImport: ["jsr:@std/assert"] }).import, [
