@@ -32,3 +32,4 @@ export * from "./agent_message.ts";
 export * from "./config_overrides.ts";
 export * from "./baresip_support.ts";
 export * from "./paths.ts";
+export * from "./incoming_calls.ts";
