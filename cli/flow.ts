@@ -10,7 +10,7 @@ import { message } from "@optique/core/message";
 import { multiple, optional, withDefault } from "@optique/core/modifiers";
 import { argument, command, constant, flag, option } from "@optique/core/primitives";
 import type { InferValue, Parser } from "@optique/core/parser";
-import { string } from "@optique/core/valueparser";
+import { choice, string } from "@optique/core/valueparser";
 import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
 import { splitList } from "./lists.ts";
 
@@ -90,6 +90,19 @@ export const runCommand = command(
       false,
     ),
     json,
+    jsonFormat: optional(
+      option("--json-format", choice(["ringo", "ringo-flow"], { metavar: "FORMAT" }), {
+        description:
+          message`Shape of the NDJSON events: ringo's own (default), or ringo-flow's for its CI parsers (implies --json).`,
+      }),
+    ),
+    metrics: withDefault(
+      flag("--metrics", {
+        description:
+          message`Report each agent's figures as metrics: registration time, post-dial delay, setup time, call duration, MOS, jitter, loss, RTT.`,
+      }),
+      false,
+    ),
     junit: optional(option("--junit", string({ metavar: "FILE" }), {
       description: message`Write a JUnit XML report to FILE.`,
     })),
@@ -204,7 +217,9 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         timeout: parsed.timeout,
         bail: parsed.bail,
         logs: parsed.logs,
-        json: parsed.json,
+        json: parsed.json || parsed.jsonFormat !== undefined,
+        jsonFormat: parsed.jsonFormat,
+        metrics: parsed.metrics,
         junit: parsed.junit,
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,

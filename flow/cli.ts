@@ -26,6 +26,7 @@ import { HumanReporter } from "./report/human.ts";
 import { PcapSink, pcapTarget } from "./report/pcap.ts";
 import { JunitReporter } from "./report/junit.ts";
 import { ndjsonReporter } from "./report/ndjson.ts";
+import { ringoFlowNdjsonReporter } from "./report/ringo_flow_ndjson.ts";
 import type { Reporter, Writer } from "./report/events.ts";
 import { LoadFailure } from "./listing.ts";
 import { runScenarios } from "./runner.ts";
@@ -53,6 +54,10 @@ export interface FlowRunOptions extends FlowGrantOptions {
   logs?: boolean;
   /** NDJSON events on stdout instead of the human report. */
   json?: boolean;
+  /** The shape of those events: ringo's own (default) or ringo-flow's (implies `json`). */
+  jsonFormat?: "ringo" | "ringo-flow";
+  /** Report each agent's figures (registration and setup times, durations, MOS…) as metrics. */
+  metrics?: boolean;
   /** Write a JUnit XML report to this file. */
   junit?: string;
   quiet?: boolean;
@@ -176,6 +181,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       verbose: options.verbose,
       grants: grants(options),
       saveAudioDir: options.saveAudio,
+      metrics: options.metrics,
       memoryLimitMb,
       pcap,
       reporters,
@@ -303,7 +309,9 @@ async function noteBaresipLimits(): Promise<void> {
 
 function makeReporters(options: FlowRunOptions, write: Writer): Reporter[] {
   const reporters: Reporter[] = [];
-  if (options.json) {
+  if (options.jsonFormat === "ringo-flow") {
+    reporters.push(ringoFlowNdjsonReporter({ write }));
+  } else if (options.json) {
     reporters.push(ndjsonReporter({ write }));
   } else {
     reporters.push(

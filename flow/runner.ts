@@ -41,6 +41,8 @@ export interface RunOptions extends LoadOptions {
   saveAudioDir?: string;
   /** Heap limit of each scenario file's thread in MiB (`--memory-limit`). */
   memoryLimitMb?: number;
+  /** Report each agent's figures as `metric` events (`--metrics`). */
+  metrics?: boolean;
   /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
   pcap?: PcapSink;
   reporters: Reporter[];
@@ -131,6 +133,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
           keepSip: options.pcap !== undefined,
+          metrics: options.metrics,
           onMessage: emit,
         });
         try {
@@ -151,6 +154,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
             keepSip: options.pcap !== undefined,
+            metrics: options.metrics,
             onMessage: emit,
           });
         }

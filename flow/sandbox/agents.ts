@@ -17,12 +17,22 @@ import {
   explainNetworkReason,
   formatVersion,
   fullHeaderName,
+  IncomingCalls,
+  type IncomingFailure,
+  type LoopbackSettings,
   type SipMessage,
 } from "../../core/mod.ts";
 import { parseDuration } from "../duration.ts";
-import { type AgentInfo, type AgentView, type AudioSource, State } from "../protocol.ts";
+import {
+  type AgentInfo,
+  type AgentView,
+  type AudioSource,
+  type IncomingView,
+  State,
+} from "../protocol.ts";
 import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
 import { insideFolder, uniqueSegment } from "../output_paths.ts";
+import { type AgentMetric, AgentMetrics } from "./call_metrics.ts";
 
 // The scenario API's State must stay the engine's CallState.
 const _sameStates: typeof CallState = State;
@@ -37,6 +47,9 @@ export interface AgentPoolOptions {
   keepSip?: boolean;
   /** Receives each agent's notable events as report lines (see agent_events.ts). */
   onAgentEvent?(scenarioId: string, agent: string, line: AgentEventLine): void;
+  /** Report each agent's figures (`--metrics`) to {@link onMetric} when its scenario ends. */
+  metrics?: boolean;
+  onMetric?(scenarioId: string, agent: string, metric: AgentMetric): void;
   /** Longest wait for a configured agent to register; default 10 s. */
   registerTimeoutMs?: number;
   /**
@@ -53,6 +66,10 @@ interface Owned {
   detach(): void;
   /** What the scenario last asked the agent to send, as it wrote it. */
   sending?: AudioSource;
+  /** `respondIncoming()` / `deflect()`: what the agent does with new incoming calls. */
+  incoming: IncomingCalls;
+  /** With `--metrics`: the agent's figures. */
+  metrics?: AgentMetrics;
   /** A path the scenario gave, made absolute; throws when the sandbox may not read it. */
   resolveReadable(path: string): string;
 }
@@ -65,7 +82,12 @@ const VERBS: Record<string, Verb> = {
   dial: (a, [target]) => a.dial(text(target, "dial target")),
   accept: (a) => a.accept(),
   reject: (a, [code]) => a.reject(code === undefined ? 486 : statusCode(code)),
-  hangup: (a) => a.hangup(),
+  // In teardown a hangup of an agent without a call does nothing (`teardown(() => a.hangup())`).
+  hangup: async (a, [options]) => {
+    const lenient = (options as { ifAny?: unknown } | undefined)?.ifAny === true;
+    if (lenient && a.snapshot.calls.length === 0) return;
+    await a.hangup();
+  },
   hold: (a) => a.hold(),
   resume: (a) => a.resume(),
   mute: (a) => a.mute(),
@@ -91,6 +113,25 @@ const VERBS: Record<string, Verb> = {
     await a.waitForTone(frequency, { timeoutMs: Number(timeoutMs) || 10_000 });
   },
   recording: (a) => a.recording(),
+  respondIncoming: (_a, [code, reason, headers], owned) => {
+    if (code === null) owned.incoming.ring();
+    else {
+      owned.incoming.respond(
+        Number(code),
+        reason === undefined || reason === null ? undefined : text(reason, "reason phrase"),
+        headers === undefined || headers === null ? undefined : headers as Record<string, unknown>,
+      );
+    }
+    return Promise.resolve();
+  },
+  deflect: (_a, [target], owned) => {
+    owned.incoming.deflect(text(target, "deflect target"));
+    return Promise.resolve();
+  },
+  stopDeflect: (_a, _args, owned) => {
+    if (owned.incoming.policy.kind === "deflect") owned.incoming.ring();
+    return Promise.resolve();
+  },
   message: async (a, [target, body]) => {
     const sent = await a.message(text(target, "message target"), text(body, "message text"));
     return { statusCode: sent.statusCode, reason: sent.reason };
@@ -134,7 +175,7 @@ export class AgentPool {
         hint: "give each agent of a scenario its own name",
       });
     }
-    const { account, calls } = splitConfig(name, config);
+    const { account, loopbackSettings, calls, deflectTo } = splitConfig(name, config);
     const recordDir = this.#options.saveAudioDir
       ? insideFolder(this.#options.saveAudioDir, [
         ...folders,
@@ -146,6 +187,7 @@ export class AgentPool {
     const agent = await CoreAgent.start({
       name,
       account,
+      loopbackSettings,
       registerOnStart: registers,
       calls,
       recordDir,
@@ -158,17 +200,46 @@ export class AgentPool {
       throw new AgentError(`agent "${name}" started after its scenario ended`);
     }
     const handle = this.#nextHandle++;
+    const incoming = new IncomingCalls(agent);
+    const metrics = this.#options.metrics ? new AgentMetrics(agent) : undefined;
     const owned: Owned = {
       agent,
       scenarioId,
+      incoming,
+      metrics,
       detach: () => {
+        incoming.close();
+        metrics?.close();
         agent.removeEventListener("change", onChange);
         agent.removeEventListener("event", onEvent);
         agent.removeEventListener("sip", onSip);
+        incoming.removeEventListener("failure", onIncomingFailure);
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
-    const onChange = () => this.#options.push(handle, viewOf(agent, owned.sending));
+    const onChange = () => this.#options.push(handle, viewOf(agent, owned));
+    const onIncomingFailure: EventListener = (e) => {
+      const failure = (e as CustomEvent<IncomingFailure>).detail;
+      const what = failure.policy.kind === "deflect"
+        ? `could not deflect call ${failure.callId} to ${failure.policy.target}`
+        : `could not answer call ${failure.callId} with ${
+          failure.policy.kind === "respond" ? failure.policy.code : "its response"
+        }`;
+      this.#options.onAgentEvent?.(scenarioId, name, {
+        message: `${what}: ${failure.message}`,
+        level: "warn",
+      });
+    };
+    incoming.addEventListener("failure", onIncomingFailure);
+    if (deflectTo !== undefined) {
+      try {
+        incoming.deflect(deflectTo);
+      } catch (error) {
+        incoming.close();
+        await agent.stop();
+        throw new AgentError(`agent "${name}": deflect_to: ${(error as Error).message}`);
+      }
+    }
     const onEvent: EventListener = (e) => {
       const line = describeAgentEvent((e as CustomEvent<BaresipEvent>).detail);
       if (line) this.#options.onAgentEvent?.(scenarioId, name, line);
@@ -193,7 +264,7 @@ export class AgentPool {
       contactUri: agent.contactUri,
       loopback: agent.loopback,
       baresipVersion: formatVersion(agent.install.version),
-      view: viewOf(agent),
+      view: viewOf(agent, owned),
     };
   }
 
@@ -208,7 +279,9 @@ export class AgentPool {
     const perform = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
     if (!perform) throw new AgentError(`agents have no verb "${verb}"`);
     const value = await perform(owned.agent, Array.isArray(args) ? args : [], owned);
-    if (verb === "sendAudio") this.#options.push(handle, viewOf(owned.agent, owned.sending));
+    if (["sendAudio", "respondIncoming", "deflect", "stopDeflect"].includes(verb)) {
+      this.#options.push(handle, viewOf(owned.agent, owned));
+    }
     return value;
   }
 
@@ -216,6 +289,9 @@ export class AgentPool {
   async release(scenarioId: string): Promise<Record<string, string>> {
     const mine = [...this.#owned].filter(([, o]) => o.scenarioId === scenarioId);
     for (const [handle, owned] of mine) {
+      for (const metric of owned.metrics?.collect() ?? []) {
+        this.#options.onMetric?.(scenarioId, owned.agent.name, metric);
+      }
       owned.detach();
       this.#owned.delete(handle);
     }
@@ -285,8 +361,13 @@ export function udpSizeWarning(message: SipMessage): AgentEventLine | undefined 
   };
 }
 
-/** An agent's state as the scenario sees it. */
-export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
+/** An agent's state as the scenario sees it (with what the scenario set on it, when given). */
+export function viewOf(
+  agent: CoreAgent,
+  owned?: Pick<Owned, "sending" | "incoming">,
+): AgentView {
+  const sending = owned?.sending;
+  const incoming = incomingView(owned?.incoming);
   const s: AgentSnapshot = agent.snapshot;
   const quality = agent.quality;
   const registration = s.registration.reason
@@ -307,8 +388,17 @@ export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
     ...inviteOf(agent),
     ...(quality ? { quality } : {}),
     ...(sending ? { sending } : {}),
+    ...(incoming ? { incoming } : {}),
     ...(agent.messages.length ? { messages: agent.messages.map((m) => ({ ...m })) } : {}),
   };
+}
+
+function incomingView(incoming: IncomingCalls | undefined): IncomingView | undefined {
+  const policy = incoming?.policy;
+  if (!policy || policy.kind === "ring") return undefined;
+  return policy.kind === "respond"
+    ? { kind: "respond", code: policy.code, ...(policy.reason ? { reason: policy.reason } : {}) }
+    : { kind: "deflect", target: policy.target };
 }
 
 /** The received INVITE's headers (full names) of the agent's current or last incoming call. */
@@ -361,11 +451,25 @@ function statusCode(value: unknown): number {
 function splitConfig(
   name: string,
   config: Record<string, unknown> | null,
-): { account?: AccountSettings; calls: CallHandling } {
+): {
+  account?: AccountSettings;
+  loopbackSettings?: LoopbackSettings;
+  calls: CallHandling;
+  deflectTo?: string;
+} {
   const given = Object.fromEntries(
     Object.entries(config ?? {}).filter(([, v]) => v !== undefined),
   );
-  const { max_calls, auto_hold, rtp_timeout, ...rest } = given;
+  // `metadata` is the scenario's own (kept by its Agent); it never reaches baresip.
+  const { max_calls, auto_hold, rtp_timeout, deflect_to, metadata: _metadata, ...rest } = given;
+  if (deflect_to !== undefined && (typeof deflect_to !== "string" || deflect_to.trim() === "")) {
+    throw new AgentError(
+      `agent "${name}": deflect_to must be a SIP URI or a number, got ${
+        JSON.stringify(deflect_to)
+      }`,
+    );
+  }
+  if (rest.headers !== undefined) rest.headers = headerPairs(name, rest.headers);
   const calls: CallHandling = {};
   if (max_calls !== undefined) {
     if (!Number.isInteger(max_calls) || (max_calls as number) < 1) {
@@ -391,5 +495,51 @@ function splitConfig(
     }
   }
   const loopback = rest.username === undefined && rest.domain === undefined;
-  return { account: loopback ? undefined : rest as AccountSettings, calls };
+  if (loopback) {
+    const registrarOnly = Object.keys(rest).filter((key) => !LOOPBACK_KEYS.has(key));
+    if (registrarOnly.length > 0) {
+      throw new AgentError(
+        `agent "${name}": ${registrarOnly.join(", ")} needs an account (username and domain); ` +
+          "without them the agent is a loopback agent with no registrar",
+      );
+    }
+  }
+  return {
+    ...(loopback
+      ? Object.keys(rest).length > 0 ? { loopbackSettings: rest as LoopbackSettings } : {}
+      : { account: rest as AccountSettings }),
+    calls,
+    ...(deflect_to !== undefined ? { deflectTo: deflect_to as string } : {}),
+  };
+}
+
+/** Config keys that apply to a loopback agent too. */
+const LOOPBACK_KEYS = new Set([
+  "display_name",
+  "dtmf_mode",
+  "media_enc",
+  "audio_codecs",
+  "headers",
+]);
+
+/**
+ * The `headers` of an agent config as ordered pairs: a record's array value
+ * (`{ "History-Info": [a, b] }`) gives one header per element, in order.
+ */
+function headerPairs(name: string, headers: unknown): unknown {
+  if (Array.isArray(headers) || typeof headers !== "object" || headers === null) return headers;
+  const pairs: Array<[string, string | number]> = [];
+  for (const [header, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (typeof one !== "string" && typeof one !== "number") {
+        throw new AgentError(
+          `agent "${name}": header ${header} needs a string or number (or an array of them), got ${
+            JSON.stringify(one)
+          }`,
+        );
+      }
+      pairs.push([header, one]);
+    }
+  }
+  return pairs;
 }

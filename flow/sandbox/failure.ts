@@ -13,6 +13,8 @@ import { explainDenied } from "./permissions.ts";
 const SELF_EXPLAINING = new Set([
   "AssertionError",
   "TimeoutError",
+  "CallDroppedError",
+  "UnawaitedError",
   "ScenarioAbort",
   "FlowError",
   "AgentError",
