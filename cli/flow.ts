@@ -1,7 +1,8 @@
 /**
- * The `ringo flow` command line: `run`, `check` and `init`, declared with
- * Optique, and their dispatch to {@link runFlow}, {@link checkFlow} and
- * {@link initFlow} in `../flow/cli.ts`.
+ * The `ringo flow` command line: `run`, `check`, `init` and `migrate`,
+ * declared with Optique, and their dispatch to {@link runFlow},
+ * {@link checkFlow} and {@link initFlow} in `../flow/cli.ts` and
+ * {@link migrateFlow} in `../flow/migrate/command.ts`.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { argument, command, constant, flag, option } from "@optique/core/primiti
 import type { InferValue, Parser } from "@optique/core/parser";
 import { choice, string } from "@optique/core/valueparser";
 import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
+import { migrateFlow } from "../flow/migrate/command.ts";
 import { splitList } from "./lists.ts";
 
 /** Where `--save-audio` writes when no folder is given. */
@@ -30,6 +32,10 @@ const envFile = optional(option("--env-file", string({ metavar: "FILE" }), {
 }));
 
 const grants = {
+  root: optional(option("--root", string({ metavar: "DIR" }), {
+    description:
+      message`Let scenarios read and import helpers from DIR, a folder holding them all (default: the folder each was found in); only the given paths run.`,
+  })),
   allowRead: multiple(option("--allow-read", string({ metavar: "PATHS" }), {
     description:
       message`Let scenarios read these paths too (comma-separated; without PATHS: everything).`,
@@ -163,6 +169,42 @@ export const initCommand = command(
   },
 );
 
+/** `ringo flow migrate`. */
+export const migrateCommand = command(
+  "migrate",
+  object({
+    action: constant("migrate"),
+    paths: multiple(
+      argument(string({ metavar: "PATH" }), {
+        description: message`ringo-flow .js scenarios, or folders of them.`,
+      }),
+    ),
+    out: optional(option("--out", string({ metavar: "DIR" }), {
+      description: message`Write the .ts files below DIR instead of beside each source.`,
+    })),
+    force: withDefault(
+      flag("--force", { description: message`Overwrite .ts files that exist.` }),
+      false,
+    ),
+    dryRun: withDefault(
+      flag("--dry-run", {
+        description: message`Print the migrated files instead of writing them.`,
+      }),
+      false,
+    ),
+    noCheck: withDefault(
+      flag("--no-check", {
+        description: message`Do not type-check and list the migrated scenarios afterwards.`,
+      }),
+      false,
+    ),
+  }),
+  {
+    description:
+      message`Rewrite ringo-flow JavaScript scenarios as @ringo/flow TypeScript, listing what needs a person (with the line); exit 1 then, 2 on unusable input.`,
+  },
+);
+
 const flowDescription = {
   description: message`Run telephony test scenarios written in TypeScript.`,
 };
@@ -170,7 +212,7 @@ const flowDescription = {
 /** The `ringo flow` command and its subcommands. */
 export const flowCommand = command(
   "flow",
-  or(runCommand, checkCommand, initCommand),
+  or(runCommand, checkCommand, initCommand, migrateCommand),
   flowDescription,
 );
 
@@ -190,6 +232,8 @@ export function flowCommandFor(
       return command("flow", checkCommand, flowDescription);
     case "init":
       return command("flow", initCommand, flowDescription);
+    case "migrate":
+      return command("flow", migrateCommand, flowDescription);
   }
   return undefined;
 }
@@ -241,6 +285,14 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
       });
     case "init":
       return initFlow({ dir: parsed.dir, force: parsed.force });
+    case "migrate":
+      return migrateFlow({
+        paths: [...parsed.paths],
+        out: parsed.out,
+        force: parsed.force,
+        dryRun: parsed.dryRun,
+        check: !parsed.noCheck,
+      });
   }
 }
 
@@ -249,6 +301,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
  * of `*` (what a bare `--allow-read` becomes) grants everything.
  */
 function grantsOf(parsed: {
+  root?: string;
   allowRead: readonly string[];
   allowNet: readonly string[];
   allowEnv: readonly string[];
@@ -260,6 +313,7 @@ function grantsOf(parsed: {
     return list.length > 0 ? list : undefined;
   };
   return {
+    root: parsed.root,
     allowRead: grant(parsed.allowRead),
     allowNet: grant(parsed.allowNet),
     allowEnv: grant(parsed.allowEnv),

@@ -37,7 +37,9 @@ export type RingoCommand = InferValue<typeof ringoParser>;
 function toolParserFor(args: readonly string[]): Parser<"sync", RingoCommand, unknown> {
   const flowOnly = flowCommandFor(args);
   if (flowOnly) return map(flowOnly, (command) => ({ tool: "flow" as const, command }));
-  if (args[0] === "phone") return map(phoneCommand, (command) => ({ tool: "phone" as const, command }));
+  if (args[0] === "phone") {
+    return map(phoneCommand, (command) => ({ tool: "phone" as const, command }));
+  }
   if (args[0] === "control" || args[0] === "ctl") {
     return map(controlCommand, (command) => ({ tool: "control" as const, command }));
   }

@@ -19,7 +19,7 @@ import {
   stopAll,
 } from "../core/mod.ts";
 import { RingoError } from "../core/errors.ts";
-import { discoverScenarios, DiscoveryError } from "./discover.ts";
+import { discoverScenarios, DiscoveryError, type ScenarioFile, withRoot } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
 import { EnvError } from "./env.ts";
 import { HumanReporter } from "./report/human.ts";
@@ -79,6 +79,11 @@ export interface FlowRunOptions extends FlowGrantOptions {
 
 /** What scenarios may do beyond reading their own folder. */
 export interface FlowGrantOptions {
+  /**
+   * The folder scenarios may read and import helpers from (it must hold
+   * them all), instead of the folder each was found in.
+   */
+  root?: string;
   allowRead?: string[] | boolean;
   allowNet?: string[] | boolean;
   allowEnv?: string[] | boolean;
@@ -123,7 +128,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
     if (timeoutMs <= 0) throw new RingoError("--timeout must be more than 0");
     if (options.memoryLimit !== undefined) memoryLimitMb = parseMebibytes(options.memoryLimit);
     await requireEnvFile(options.envFile);
-    files = await discoverScenarios(options.paths ?? []);
+    files = rooted(await discoverScenarios(options.paths ?? []), options.root);
     // Every place the run writes is checked now, not after the scenarios ran.
     if (options.junit) await checkOutputFile("--junit", options.junit);
     if (options.saveAudio) await checkOutputFolder("--save-audio", options.saveAudio);
@@ -252,7 +257,7 @@ async function keepElsewhere(junit: JunitReporter): Promise<string | undefined> 
 export async function checkFlow(options: FlowCheckOptions): Promise<number> {
   try {
     await requireEnvFile(options.envFile);
-    const files = await discoverScenarios(options.paths ?? []);
+    const files = rooted(await discoverScenarios(options.paths ?? []), options.root);
     const ok = await checkScenarios(files, {
       grants: grants(options),
       envFile: options.envFile,
@@ -337,6 +342,10 @@ function grants(options: FlowGrantOptions): SandboxGrants {
     allowEnv: list(options.allowEnv),
     allowImport: list(options.allowImport),
   };
+}
+
+function rooted(files: ScenarioFile[], root: string | undefined): ScenarioFile[] {
+  return root === undefined ? files : withRoot(files, root);
 }
 
 async function requireEnvFile(path: string | undefined): Promise<void> {

@@ -73,6 +73,42 @@ export async function discoverScenarios(
 }
 
 /**
+ * Gives every file the folder `root` to read and import helper modules
+ * from (`--root`), instead of the folder it was found in; `root` must
+ * contain them all. Which scenarios run (and what `only` focuses on) is
+ * still decided by the paths given.
+ *
+ * @example
+ * ```ts
+ * // ringo flow run flows/smoke --root flows: flows/smoke/call.ts may import flows/lib/pbx.ts
+ * withRoot(await discoverScenarios(["flows/smoke"]), "flows");
+ * ```
+ */
+export function withRoot(
+  files: readonly ScenarioFile[],
+  root: string,
+  cwd = Deno.cwd(),
+): ScenarioFile[] {
+  const dir = resolve(cwd, root);
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(dir);
+  } catch {
+    throw new DiscoveryError(`--root ${root}: no such folder`);
+  }
+  if (!info.isDirectory) throw new DiscoveryError(`--root ${root}: not a folder`);
+  return files.map((f) => {
+    const rel = relative(dir, f.path);
+    if (rel.startsWith("..") || isAbsolute(rel)) {
+      throw new DiscoveryError(`--root ${root} does not contain ${f.file}`, {
+        hint: "give a folder that holds every scenario of the run and the helpers they import",
+      });
+    }
+    return { ...f, root: dir };
+  });
+}
+
+/**
  * The path as reports show it: relative to `cwd` when inside it, else absolute.
  *
  * @example

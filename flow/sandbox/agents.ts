@@ -30,7 +30,7 @@ import {
   type IncomingView,
   State,
 } from "../protocol.ts";
-import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
+import { type AgentEventLine, describeAgentEvent, describeMessage } from "./agent_events.ts";
 import { insideFolder, uniqueSegment } from "../output_paths.ts";
 import { type AgentMetric, AgentMetrics } from "./call_metrics.ts";
 
@@ -217,7 +217,17 @@ export class AgentPool {
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
-    const onChange = () => this.#options.push(handle, viewOf(agent, owned));
+    let lastMessage = agent.messages.at(-1);
+    const onChange = () => {
+      this.#options.push(handle, viewOf(agent, owned));
+      // A MESSAGE that arrived is a line of the report (it is answered 200 by baresip itself).
+      const messages = agent.messages;
+      if (messages.at(-1) === lastMessage) return;
+      for (const message of messages.slice(messages.lastIndexOf(lastMessage!) + 1)) {
+        this.#options.onAgentEvent?.(scenarioId, name, describeMessage(message));
+      }
+      lastMessage = messages.at(-1);
+    };
     const onIncomingFailure: EventListener = (e) => {
       const failure = (e as CustomEvent<IncomingFailure>).detail;
       const what = failure.policy.kind === "deflect"

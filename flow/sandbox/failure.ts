@@ -81,8 +81,8 @@ function explainImport(message: string): string | undefined {
   const match = /^Requires read access to "([^"]+)"/.exec(message);
   if (!match) return undefined;
   return `${match[0]}: a scenario may import modules from its own folder, or the folder given ` +
-    `to ringo flow run; run the parent folder, or grant more with ` +
-    `\`ringo flow run --allow-read=${match[1]}\``;
+    `to ringo flow run; name a folder that holds the scenarios and their helpers with ` +
+    `\`ringo flow run --root <dir>\`, or grant more with \`--allow-read=${match[1]}\``;
 }
 
 // deno-lint-ignore no-control-regex
