@@ -72,6 +72,28 @@ export async function migrateFiles(
     }
     targets.set(s.path, targetPath(s, helper, options.out, cwd));
   }
+  // Functions that turn async in one file are awaited where others import
+  // them: repeat until no file adds one (a chain of helpers).
+  const asyncExports = new Map<string, Set<string>>();
+  const importedAsync = (from: string) => (spec: string, name: string) =>
+    asyncExports.get(resolve(dirname(from), spec))?.has(name) ?? false;
+  for (let changed = true, round = 0; changed && round < sources.length + 1; round++) {
+    changed = false;
+    for (const s of sources) {
+      let names: string[] = [];
+      try {
+        names = migrateSource(texts.get(s.path)!, { importedAsync: importedAsync(s.path) })
+          .asyncExports;
+      } catch {
+        continue;
+      }
+      const known = asyncExports.get(s.path) ?? new Set();
+      if (names.some((n) => !known.has(n))) {
+        asyncExports.set(s.path, new Set([...known, ...names]));
+        changed = true;
+      }
+    }
+  }
   const out: MigratedFile[] = [];
   for (const s of sources) {
     const target = targets.get(s.path)!;
@@ -83,6 +105,7 @@ export async function migrateFiles(
       result = migrateSource(texts.get(s.path)!, {
         sourceName: basename(s.path),
         mapImport: (spec) => mapImport(spec, s.path, target, targets),
+        importedAsync: importedAsync(s.path),
       });
     } catch (error) {
       if (!(error instanceof MigrationSyntaxError)) throw error;

@@ -53,6 +53,8 @@ export interface MigrationResult {
   awaits: number;
   /** How many names were changed. */
   renames: number;
+  /** Exported functions that became async (their importers must await them). */
+  asyncExports: string[];
   /** True when the file defines helpers only (exports, no scenario, no top-level calls). */
   helperOnly: boolean;
 }
@@ -66,6 +68,11 @@ export interface MigrateOptions {
   mapImport?(specifier: string): string | { todo: string };
   /** The source's name for the header comment (`call.js`). */
   sourceName?: string;
+  /**
+   * Whether `name`, imported from `specifier`, is a function that became
+   * async in its own migrated file (then its calls here get `await`).
+   */
+  importedAsync?(specifier: string, name: string): boolean;
 }
 
 /**
@@ -101,7 +108,7 @@ export function migrateSource(source: string, options: MigrateOptions = {}): Mig
   }
   // Local functions that come to hold an `await` are async, so their calls
   // need one too: repeat until no new function turns async.
-  let asyncLocals = new Set<string>();
+  let asyncLocals = new Set<string>(importedAsyncNames(file, options));
   for (;;) {
     const pass = new Rewrite(file, asyncLocals, options);
     pass.run();
@@ -169,6 +176,7 @@ class Rewrite {
       notes: this.#notes.sort((a, b) => a.line - b.line || a.column - b.column),
       awaits: this.#awaits,
       renames: this.#renames,
+      asyncExports: [...this.madeAsync].filter((name) => isExported(this.#file, name)),
       helperOnly: this.#helperOnly(),
     };
   }
@@ -350,7 +358,9 @@ class Rewrite {
 
   #onIdentifier(node: ts.Identifier): void {
     const parent = node.parent;
-    if (this.#maybeAbsent.has(node.text) && !isDeclarationName(node)) this.#optionalRead(node);
+    if (this.#maybeAbsent.has(node.text) && !isDeclarationName(node) && !isParameterOf(node)) {
+      this.#optionalRead(node);
+    }
     // Only free names: not `x.name`, not `{ name: … }`, not a declaration.
     if (ts.isPropertyAccessExpression(parent) && parent.name === node) return;
     if (
@@ -474,7 +484,7 @@ class Rewrite {
     const f = fn as FunctionNode;
     const isAsync = f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
     if (isAsync) return;
-    this.#insert(f.getStart(this.#file), "async ", -2);
+    this.#insert(asyncPosition(f, this.#file), "async ", -2);
     const name = functionName(f);
     if (name) this.madeAsync.add(name);
     else if (!isContextuallyTyped(f) && !ts.isArrowFunction(f.parent) && !isTaskOf(f)) {
@@ -626,6 +636,49 @@ const BUILTINS = new Set([
   "String",
 ]);
 
+/** Local names of imported functions that became async in their own files. */
+function importedAsyncNames(file: ts.SourceFile, options: MigrateOptions): string[] {
+  const names: string[] = [];
+  for (const s of file.statements) {
+    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
+    const bindings = s.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    for (const e of bindings.elements) {
+      const imported = (e.propertyName ?? e.name).text;
+      if (options.importedAsync?.(s.moduleSpecifier.text, imported)) names.push(e.name.text);
+    }
+  }
+  return names;
+}
+
+/** True when `name` is declared with `export` at the top level, or named in an export list. */
+function isExported(file: ts.SourceFile, name: string): boolean {
+  return file.statements.some((s) => {
+    const exported = ts.canHaveModifiers(s) &&
+      ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (exported && ts.isFunctionDeclaration(s)) return s.name?.text === name;
+    if (exported && ts.isVariableStatement(s)) {
+      return s.declarationList.declarations.some((d) =>
+        ts.isIdentifier(d.name) && d.name.text === name
+      );
+    }
+    if (ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause)) {
+      return s.exportClause.elements.some((e) => (e.propertyName ?? e.name).text === name);
+    }
+    return false;
+  });
+}
+
+/** Where `async` goes: before `function` (after `export`), before a method's name, else first. */
+function asyncPosition(node: FunctionNode, file: ts.SourceFile): number {
+  if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) {
+    const keyword = node.getChildren(file).find((c) => c.kind === ts.SyntaxKind.FunctionKeyword);
+    if (keyword) return keyword.getStart(file);
+  }
+  if (ts.isMethodDeclaration(node)) return node.name.getStart(file);
+  return node.getStart(file);
+}
+
 /** A function in an array given to a call (`parallel([…])`): the call runs it. */
 function isTaskOf(node: FunctionNode): boolean {
   const list = node.parent;
@@ -637,6 +690,17 @@ function functionName(node: FunctionNode): string | undefined {
   const p = node.parent;
   if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   return undefined;
+}
+
+/** True when `node` names a parameter of a function around it (which shadows outer names). */
+function isParameterOf(node: ts.Identifier): boolean {
+  for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
+    if (
+      isFunction(p) &&
+      p.parameters.some((q) => ts.isIdentifier(q.name) && q.name.text === node.text)
+    ) return true;
+  }
+  return false;
 }
 
 function isDeclarationName(node: ts.Identifier): boolean {

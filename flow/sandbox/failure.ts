@@ -60,7 +60,8 @@ export function describeLoadError(error: unknown, url: string, file: string): Wi
   const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
   // Deno reports syntax errors as `TypeError: SyntaxError: …` with a code frame.
   const stripped = text.replace(/^TypeError: /, "");
-  const message = refusedImport(stripped) ?? explainDenied(stripped) ?? explainImport(stripped) ??
+  // Read access denied while loading is an import from outside the readable folders.
+  const message = refusedImport(stripped) ?? explainImport(stripped) ?? explainDenied(stripped) ??
     stripped;
   const location = locate(stripped, url, file) ?? { file, line: 1 };
   const shown = message.replaceAll(url, file).replace(/\n\s+at \S+:\d+:\d+\s*$/, "")
