@@ -342,7 +342,9 @@ Deno.test("matchers chain on the same value, .not negates one, value() gives the
 });
 
 Deno.test("toBeEmpty knows strings, arrays, maps, sets and plain objects", () => {
-  for (const empty of ["", [], new Map(), new Set(), {}, Object.create(null)]) expect(empty).toBeEmpty();
+  for (const empty of ["", [], new Map(), new Set(), {}, Object.create(null)]) {
+    expect(empty).toBeEmpty();
+  }
   for (const full of ["a", [0], new Map([[1, 1]]), new Set([1]), { a: undefined }]) {
     expect(full).not.toBeEmpty();
   }

@@ -75,7 +75,10 @@ Deno.test("--metrics reports each agent's call figures in NDJSON, JUnit and the 
 
   await t.step("the human report shows them under the scenario", async () => {
     const human = await ringoFlow(["run", join(dir.path, "call.ts"), "--metrics"]);
-    assertMatch(human.stdout, /✓ .*a call with figures .*\n {4}metrics: checks 3\n {4}A: call 1 post_dial_delay [\d.]+ ms, call 1 setup_time/);
+    assertMatch(
+      human.stdout,
+      /✓ .*a call with figures .*\n {4}metrics: checks 3\n {4}A: call 1 post_dial_delay [\d.]+ ms, call 1 setup_time/,
+    );
   });
 });
 
@@ -122,7 +125,11 @@ Deno.test("--json-format ringo-flow writes ringo-flow's events for its CI parser
   const started = events.find((e) => e.event === "scenario_started");
   assertEquals([started?.name, started?.tags], ["a call with figures", ["m"]]);
   const metric = events.find((e) => e.event === "metric");
-  assertEquals([metric?.scenario, metric?.name, metric?.value], ["a call with figures", "checks", 3]);
+  assertEquals([metric?.scenario, metric?.name, metric?.value], [
+    "a call with figures",
+    "checks",
+    3,
+  ]);
   const end = events.at(-1)!;
   assertEquals(
     [end.event, end.passed, end.failed, end.skipped, end.success],

@@ -90,8 +90,10 @@ Deno.test("ringo-flow's scenarios migrate into @ringo/flow ones that check and p
 
 Deno.test("helpers keep working: a file of helpers becomes _name.ts and its imports follow", async () => {
   await using dir = await scenarioDir({
-    "rf/lib.js": `export function connect(a, b) {\n  a.dial(b);\n  until(() => assert(b.state).equals(State.Ringing));\n  b.accept();\n  until(() => assert(a.state).equals(State.Established));\n}\n`,
-    "rf/call.js": `import { connect } from "./lib.js";\n\nconst a = agent("A");\nconst b = agent("B");\nconnect(a, b);\na.hangup();\nuntil(() => assert(b.state).equals(State.Idle));\n`,
+    "rf/lib.js":
+      `export function connect(a, b) {\n  a.dial(b);\n  until(() => assert(b.state).equals(State.Ringing));\n  b.accept();\n  until(() => assert(a.state).equals(State.Established));\n}\n`,
+    "rf/call.js":
+      `import { connect } from "./lib.js";\n\nconst a = agent("A");\nconst b = agent("B");\nconnect(a, b);\na.hangup();\nuntil(() => assert(b.state).equals(State.Idle));\n`,
   });
   const migrated = await ringoFlow(["migrate", join(dir.path, "rf")]);
   assertEquals(migrated.code, 0, migrated.stdout + migrated.stderr);

@@ -33,7 +33,8 @@ b.accept();
 const a = await agent("A");
 a.register();
 `,
-    "suite.ts": `import { agent, expect, scenario, State, teardown, until, wait } from "@ringo/flow";
+    "suite.ts":
+      `import { agent, expect, scenario, State, teardown, until, wait } from "@ringo/flow";
 teardown(() => {
   void wait("1ms");
 });
@@ -63,16 +64,19 @@ scenario("passes until its teardown fails", () => {});
 `,
   });
 
-  await t.step("a plain script whose last verb fails without await fails, naming verb, agent and line", () => {
-    const e = r.end("forgot_accept");
-    assertEquals(e.status, "failed");
-    assertMatch(
-      e.error!.message,
-      /^B\.accept\(\) failed, and nothing awaited it: agent "B" has no ringing incoming call to accept/,
-    );
-    assertMatch(e.error!.message, /hint: put `await` before the call/);
-    assertEquals(e.error!.location?.line, 3);
-  });
+  await t.step(
+    "a plain script whose last verb fails without await fails, naming verb, agent and line",
+    () => {
+      const e = r.end("forgot_accept");
+      assertEquals(e.status, "failed");
+      assertMatch(
+        e.error!.message,
+        /^B\.accept\(\) failed, and nothing awaited it: agent "B" has no ringing incoming call to accept/,
+      );
+      assertMatch(e.error!.message, /hint: put `await` before the call/);
+      assertEquals(e.error!.location?.line, 3);
+    },
+  );
 
   await t.step("an unawaited register() of a loopback agent fails its script", () => {
     const e = r.end("forgot_register");
@@ -151,7 +155,8 @@ expect((dropped as Error).message).toMatch(new RegExp(
   \`^the call of \${who} with sip:\${peer}@127\\\\.0\\\\.0\\\\.1:\\\\d+ dropped during wait\\\\("5s"\\\\) after \\\\d+ms \\\\(bye by the \${side} side: \`,
 ));
 `,
-    "teardown.ts": `import { agent, expect, scenario, setup, State, teardown, until } from "@ringo/flow";
+    "teardown.ts":
+      `import { agent, expect, scenario, setup, State, teardown, until } from "@ringo/flow";
 setup(async () => ({ a: await agent("A"), b: await agent("B") }));
 teardown(({ a }) => a.hangup());
 scenario("ends cleanly, then teardown hangs up nothing", async ({ a, b }) => {

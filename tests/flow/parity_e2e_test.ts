@@ -126,7 +126,11 @@ Deno.test("ringo-flow's getters, matchers and answers work as its scenarios expe
       ["hold reads both ways", "passed", undefined],
       ["the history lists ended calls with their cause, info() says the rest", "passed", undefined],
       ["matchers chain, give their value, and check emptiness", "passed", undefined],
-      ["mock answers: a status as the second argument, a closure in respond()", "passed", undefined],
+      [
+        "mock answers: a status as the second argument, a closure in respond()",
+        "passed",
+        undefined,
+      ],
       ["a MESSAGE B received is in its list and the report", "passed", undefined],
     ],
     run.stdout + run.stderr,
@@ -134,7 +138,10 @@ Deno.test("ringo-flow's getters, matchers and answers work as its scenarios expe
   const message = events.find((e) =>
     e.type === "log" && e.agent === "B" && String(e.message).startsWith("MESSAGE received")
   );
-  assertMatch(String(message?.message), /^MESSAGE received from sip:A@127\.0\.0\.1:\d+: "hello, B"$/);
+  assertMatch(
+    String(message?.message),
+    /^MESSAGE received from sip:A@127\.0\.0\.1:\d+: "hello, B"$/,
+  );
   if (events.some((e) => e.type === "log" && /put the call on hold/.test(String(e.message)))) {
     // 3.x/4.x report the peer's hold; the report says it under the held agent.
     const hold = events.find((e) => /put the call on hold/.test(String(e.message)))!;
@@ -213,7 +220,10 @@ scenario("focused elsewhere", { only: true }, () => expect(1).toBe(1));
   const cwd = dir.path;
   const without = await ringoFlow(["run", "flows/smoke"], { cwd });
   assertEquals(without.code, 2, without.stdout + without.stderr);
-  assertMatch(without.stderr, /cannot load flows\/smoke\/call\.ts:2:\d+\n.*name a folder that holds the scenarios and their helpers with `ringo flow run --root <dir>`/);
+  assertMatch(
+    without.stderr,
+    /cannot load flows\/smoke\/call\.ts:2:\d+\n.*name a folder that holds the scenarios and their helpers with `ringo flow run --root <dir>`/,
+  );
   const rooted = await ringoFlow(["run", "flows/smoke", "--root", "flows"], { cwd });
   assertEquals(rooted.code, 0, rooted.stdout + rooted.stderr);
   assertEquals(lastLine(rooted.stdout), "1 passed, 0 failed, 0 skipped");

@@ -18,7 +18,9 @@ function imports(source: string): string[] {
 
 Deno.test("verbs, until, wait and http get await; new Agent becomes await agent", () => {
   assertEquals(
-    body(`const a = new Agent("A", {});\nconst b = agent("B");\na.dial(b);\nuntil(() => expect(b.state).toBe(State.Ringing));\nb.accept();\nwait(2);\nconst r = http("GET", "http://x");\n`),
+    body(
+      `const a = new Agent("A", {});\nconst b = agent("B");\na.dial(b);\nuntil(() => expect(b.state).toBe(State.Ringing));\nb.accept();\nwait(2);\nconst r = http("GET", "http://x");\n`,
+    ),
     [
       `const a = await agent("A", {});`,
       `const b = await agent("B");`,
@@ -32,9 +34,14 @@ Deno.test("verbs, until, wait and http get await; new Agent becomes await agent"
 });
 
 Deno.test("the globals a file uses are imported from @ringo/flow, renamed ones by their new name", () => {
-  assertEquals(imports(`const a = agent("A");\nawait_until(() => assert(a.state).equals(State.Idle));\na.send_audio(silence());\nprint("x");\n`), [
-    `import { agent, expect, log, silent, State, until } from "@ringo/flow";`,
-  ]);
+  assertEquals(
+    imports(
+      `const a = agent("A");\nawait_until(() => assert(a.state).equals(State.Idle));\na.send_audio(silence());\nprint("x");\n`,
+    ),
+    [
+      `import { agent, expect, log, silent, State, until } from "@ringo/flow";`,
+    ],
+  );
   assertEquals(imports(`const x = 1;\n`), []);
 });
 
@@ -47,7 +54,9 @@ Deno.test("an awaited value read further is put in parentheses", () => {
 
 Deno.test("functions that come to hold an await turn async, and their calls are awaited too", () => {
   assertEquals(
-    body(`function ring(a, b) {\n  a.dial(b);\n}\nconst answer = (b) => b.accept();\nfunction both(a, b) {\n  ring(a, b);\n  answer(b);\n}\nboth(x, y);\n`),
+    body(
+      `function ring(a, b) {\n  a.dial(b);\n}\nconst answer = (b) => b.accept();\nfunction both(a, b) {\n  ring(a, b);\n  answer(b);\n}\nboth(x, y);\n`,
+    ),
     [
       "async function ring(a: Agent, b: any) {",
       "  await a.dial(b);",
@@ -68,7 +77,9 @@ Deno.test("functions that come to hold an await turn async, and their calls are 
 
 Deno.test("scenario bodies turn async and scenario.each bodies take (row, context)", () => {
   assertEquals(
-    body(`scenario("s", (ctx) => { ctx.a.hangup(); });\nscenario.each([1])("n $0", { tags: ["x"] }, (ctx, row) => { ctx.a.dtmf(row); });\nscenario.each([1])("m $0", ctx => ctx.a.hangup());\n`),
+    body(
+      `scenario("s", (ctx) => { ctx.a.hangup(); });\nscenario.each([1])("n $0", { tags: ["x"] }, (ctx, row) => { ctx.a.dtmf(row); });\nscenario.each([1])("m $0", ctx => ctx.a.hangup());\n`,
+    ),
     [
       `scenario("s", async (ctx) => { await ctx.a.hangup(); });`,
       `scenario.each([1])("n $0", { tags: ["x"] }, async (row, ctx) => { await ctx.a.dtmf(row); });`,
@@ -79,7 +90,9 @@ Deno.test("scenario bodies turn async and scenario.each bodies take (row, contex
 
 Deno.test("Rhai-style and camelCase names become @ringo/flow's", () => {
   assertEquals(
-    body(`x.send_audio(tone(440));\nx.verify_audio(440, "5s");\nx.attended_transfer(y);\nx.complete_transfer();\nlog(x.to_json());\nlog(x.toJson());\nconst d = x.receivedDtmf + x.received_dtmf;\nconst c = x.status_code;\nconst h = x.headers();\nx.respond_incoming(486);\nx.stop_deflect();\nx.verify_audio_connection(y);\n`),
+    body(
+      `x.send_audio(tone(440));\nx.verify_audio(440, "5s");\nx.attended_transfer(y);\nx.complete_transfer();\nlog(x.to_json());\nlog(x.toJson());\nconst d = x.receivedDtmf + x.received_dtmf;\nconst c = x.status_code;\nconst h = x.headers();\nx.respond_incoming(486);\nx.stop_deflect();\nx.verify_audio_connection(y);\n`,
+    ),
     [
       `await x.sendAudio(tone(440));`,
       `await x.verifyAudio(440, "5s");`,
@@ -99,7 +112,9 @@ Deno.test("Rhai-style and camelCase names become @ringo/flow's", () => {
 
 Deno.test("assertion matchers of the Rhai API become Jest's, chains and .value() kept", () => {
   assertEquals(
-    body(`assert(a).equals(1);\nassert(a).not_equals(1);\nassert(a).is_true();\nassert(a).isFalse();\nassert(s).contains("x");\nassert(s).matches("^ab+$");\nassert(n).at_least(200).at_most(299);\nassert(n).greater_than(1).less_than(9);\nassert(h).is_present();\nassert(h).is_absent();\nassert(l).is_empty();\nassert(l).isNotEmpty();\nassert(a).describe("the answer").equals(42);\nconst v = assert(a).isPresent().value();\nexpect(a).toBe(1);\n`),
+    body(
+      `assert(a).equals(1);\nassert(a).not_equals(1);\nassert(a).is_true();\nassert(a).isFalse();\nassert(s).contains("x");\nassert(s).matches("^ab+$");\nassert(n).at_least(200).at_most(299);\nassert(n).greater_than(1).less_than(9);\nassert(h).is_present();\nassert(h).is_absent();\nassert(l).is_empty();\nassert(l).isNotEmpty();\nassert(a).describe("the answer").equals(42);\nconst v = assert(a).isPresent().value();\nexpect(a).toBe(1);\n`,
+    ),
     [
       `expect(a).toEqual(1);`,
       `expect(a).not.toEqual(1);`,
@@ -122,7 +137,9 @@ Deno.test("assertion matchers of the Rhai API become Jest's, chains and .value()
 
 Deno.test("mock servers: new MockServer, awaited routes, renamed helpers, ?. on lastRequest", () => {
   assertEquals(
-    body(`const hooks = new MockServer();\nhooks.on("POST", "/v", (req) => json_response({ n: req.json("a").length }, 201));\nhooks.respond("/h", text_response("ok"));\nconst n = hooks.request_count("/v");\nconst e = hooks.last_request("/v").json("event");\nconst req = hooks.last_request("/v");\nconst m = req.method;\nhooks.stop();\n`),
+    body(
+      `const hooks = new MockServer();\nhooks.on("POST", "/v", (req) => json_response({ n: req.json("a").length }, 201));\nhooks.respond("/h", text_response("ok"));\nconst n = hooks.request_count("/v");\nconst e = hooks.last_request("/v").json("event");\nconst req = hooks.last_request("/v");\nconst m = req.method;\nhooks.stop();\n`,
+    ),
     [
       `const hooks = await mockServer();`,
       `await hooks.on("POST", "/v", (req) => jsonResponse({ n: req.json<any>("a").length }, 201));`,
@@ -138,7 +155,9 @@ Deno.test("mock servers: new MockServer, awaited routes, renamed helpers, ?. on 
 
 Deno.test("parallel becomes Promise.all over the tasks; peer reads become ?.", () => {
   assertEquals(
-    body(`parallel([() => a.verifyAudio(440), () => b.verifyAudio(440)]);\nconst n = b.peer.number;\nparallel(tasks);\n`),
+    body(
+      `parallel([() => a.verifyAudio(440), () => b.verifyAudio(440)]);\nconst n = b.peer.number;\nparallel(tasks);\n`,
+    ),
     [
       `await Promise.all([async () => await a.verifyAudio(440), async () => await b.verifyAudio(440)].map((task) => task()));`,
       `const n = b.peer?.number;`,
@@ -171,7 +190,9 @@ Deno.test("what needs a person is a note with its line", async (t) => {
 
 Deno.test("local names win over ringo-flow's globals", () => {
   assertEquals(
-    body(`function wait(n) { return n; }\nwait(3);\nconst file = "x";\nlog(file);\nPromise.reject(new Error("x")).catch(() => {});\n`),
+    body(
+      `function wait(n) { return n; }\nwait(3);\nconst file = "x";\nlog(file);\nPromise.reject(new Error("x")).catch(() => {});\n`,
+    ),
     `function wait(n: any) { return n; }\nwait(3);\nconst file = "x";\nlog(file);\nPromise.reject(new Error("x")).catch(() => {});`,
   );
 });

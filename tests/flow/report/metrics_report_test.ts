@@ -22,7 +22,15 @@ const events: RunEvent[] = [
     unit: "ms",
   },
   { type: "metric", scenarioId: "s1", agent: "A", call: 1, name: "mos", value: 4.41 },
-  { type: "metric", scenarioId: "s1", agent: "B", call: 1, name: "packet_loss", value: 0, unit: "%" },
+  {
+    type: "metric",
+    scenarioId: "s1",
+    agent: "B",
+    call: 1,
+    name: "packet_loss",
+    value: 0,
+    unit: "%",
+  },
   {
     type: "scenario-end",
     id: "s1",
@@ -36,7 +44,12 @@ const events: RunEvent[] = [
 
 Deno.test("a metric's key names its agent, call and unit", () => {
   const keys = events.filter((e) => e.type === "metric").map((e) => metricKey(e as never));
-  assert.deepEqual(keys, ["webhook_ms", "A.call1.setup_time_ms", "A.call1.mos", "B.call1.packet_loss_pct"]);
+  assert.deepEqual(keys, [
+    "webhook_ms",
+    "A.call1.setup_time_ms",
+    "A.call1.mos",
+    "B.call1.packet_loss_pct",
+  ]);
 });
 
 Deno.test("JUnit carries a scenario's metrics as properties of its test case", async () => {

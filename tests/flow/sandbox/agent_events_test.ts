@@ -41,7 +41,10 @@ Deno.test("a peer's hold and a received MESSAGE are report lines", () => {
     describeAgentEvent({ type: "CALL_HOLD", peerUri: "sip:A@127.0.0.1:5060", raw: {} }),
     { message: "the peer sip:A@127.0.0.1:5060 put the call on hold", level: "info" },
   );
-  assertEquals(describeAgentEvent({ type: "CALL_RESUME", raw: {} })?.message, "the peer resumed the call");
+  assertEquals(
+    describeAgentEvent({ type: "CALL_RESUME", raw: {} })?.message,
+    "the peer resumed the call",
+  );
   assertEquals(
     describeMessage({ from: "sip:A@h", contentType: "text/plain;charset=utf-8", body: 'say "hi"' }),
     { message: 'MESSAGE received from sip:A@h: "say \\"hi\\""', level: "info" },

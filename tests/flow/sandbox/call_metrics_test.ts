@@ -46,7 +46,13 @@ Deno.test("registration, post-dial delay, setup time, duration and quality per c
     startedAt: 2000,
     establishedAt: 2500,
     durationS: 3.25,
-    close: { reason: "Connection reset by user", cause: "bye", by: "local", callId: "c1", at: 5750 },
+    close: {
+      reason: "Connection reset by user",
+      cause: "bye",
+      by: "local",
+      callId: "c1",
+      at: 5750,
+    },
   }];
   const live = [{
     id: "c2",
