@@ -52,9 +52,17 @@ scenario("a failure the scenario handled itself", async () => {
   b.accept().catch(() => {});
   await wait("200ms");
 });
-scenario("a rejection in teardown fails the scenario", () => {});
+scenario("a wait left running fails when the call drops", async () => {
+  const a = await agent("A");
+  const b = await agent("B");
+  await a.dial(b);
+  await until(() => expect(b.state).toBe(State.Ringing));
+  await b.accept();
+  await until(() => expect(a.state).toBe(State.Established));
+  wait("3s");
+  await b.hangup();
+});
 `,
-    "suite.env": "",
     "teardown.ts": `import { agent, scenario, setup, teardown } from "@ringo/flow";
 setup(async () => ({ b: await agent("B") }));
 teardown(({ b }) => {
@@ -94,6 +102,19 @@ scenario("passes until its teardown fails", () => {});
     );
     assertEquals(e.error!.location?.line, 7);
   });
+
+  await t.step(
+    "a wait() left running is waited for, and a drop during it fails the scenario",
+    () => {
+      const e = r.end("a wait left running fails when the call drops");
+      assertEquals(e.status, "failed");
+      assertMatch(
+        e.error!.message,
+        /^wait\(\) failed, and nothing awaited it: the call of [AB] with sip:[AB]@127\.0\.0\.1:\d+ dropped during wait\("3s"\)/,
+      );
+      assertEquals(e.error!.location?.line, 26);
+    },
+  );
 
   await t.step("a verb left running that succeeds passes, with a warning that names it", () => {
     const e = r.end("a verb left running that succeeds");
