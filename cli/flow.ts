@@ -122,7 +122,7 @@ export const runCommand = command(
     })),
     memoryLimit: optional(option("--memory-limit", string({ metavar: "SIZE" }), {
       description:
-        message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB (default 512MB).`,
+        message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB, or none (default 512MB).`,
     })),
     noTypecheck: withDefault(
       flag("--no-typecheck", {

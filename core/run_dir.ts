@@ -1,6 +1,7 @@
 /**
  * Where agents keep their files: one folder per ringo process,
- * `<tmp>/ringo-run-<pid>/`, holding one folder per agent (its baresip
+ * `<tmp>/ringo-run-<pid>-<random>/` (the suffix keeps apart the Workers of
+ * one process, as in `deno test --parallel`), holding one folder per agent (its baresip
  * `config`, `accounts` and audio dumps). The process removes it when it
  * ends; if it is killed (SIGKILL, a crash) the folder stays, and the next
  * ringo removes the folders of processes that no longer run, by the PID in
@@ -20,14 +21,14 @@ let current: Promise<string> | undefined;
  *
  * @example
  * ```ts
- * const dir = await runDir(); // "/tmp/ringo-run-12345"
+ * const dir = await runDir(); // "/tmp/ringo-run-12345-1f2e3d4c"
  * ```
  */
 export function runDir(): Promise<string> {
   current ??= (async () => {
     const base = tempBase();
     await removeStaleRunDirs(base);
-    const dir = join(base, `${PREFIX}${Deno.pid}`);
+    const dir = join(base, `${PREFIX}${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`);
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     await Deno.chmod(dir, 0o700);
     globalThis.addEventListener("unload", () => {
@@ -47,7 +48,7 @@ export function runDir(): Promise<string> {
  *
  * @example
  * ```ts
- * await agentDir("A"); // "/tmp/ringo-run-12345/agent-A-x1y2z3"
+ * await agentDir("A"); // "/tmp/ringo-run-12345-1f2e3d4c/agent-A-x1y2z3"
  * ```
  */
 export async function agentDir(name: string): Promise<string> {
@@ -56,7 +57,7 @@ export async function agentDir(name: string): Promise<string> {
 }
 
 /**
- * Removes `<base>/ringo-run-<pid>` folders whose process is gone; returns
+ * Removes `<base>/ringo-run-<pid>-…` folders whose process is gone; returns
  * their paths. A folder whose PID runs (another ringo, or an unrelated
  * process that reused the PID) is kept. Only on systems with `/proc`.
  */
@@ -65,7 +66,7 @@ export async function removeStaleRunDirs(base = tempBase()): Promise<string[]> {
   const removed: string[] = [];
   try {
     for await (const entry of Deno.readDir(base)) {
-      const pid = new RegExp(`^${PREFIX}(\\d+)$`).exec(entry.name)?.[1];
+      const pid = new RegExp(`^${PREFIX}(\\d+)(?:-[0-9a-f]+)?$`).exec(entry.name)?.[1];
       if (!pid || !entry.isDirectory || Number(pid) === Deno.pid || processRuns(Number(pid))) {
         continue;
       }

@@ -79,8 +79,10 @@ export interface ScenarioWorkerOptions {
   loadTimeoutMs?: number;
   /**
    * Heap limit of the scenario thread in MiB (`--memory-limit`); default
-   * {@link DEFAULT_MEMORY_LIMIT_MB}. Applies when ringo's modules are files
-   * (not when ringo runs from a URL).
+   * {@link DEFAULT_MEMORY_LIMIT_MB}; 0 for none (`--memory-limit none`).
+   * Applies when ringo's modules are files (not when ringo runs from a URL).
+   * The limited thread takes about half a second longer to start: Deno
+   * starts a node:worker_threads thread slowly from inside a Worker.
    */
   memoryLimitMb?: number;
 }
@@ -149,7 +151,7 @@ export class ScenarioWorker {
     });
     // The heap limit needs the relay (relay.ts), which starts worker.ts as a
     // node:worker_threads thread: that needs file URLs, and read access to them.
-    const limited = WORKER_URL.protocol === "file:";
+    const limited = WORKER_URL.protocol === "file:" && options.memoryLimitMb !== 0;
     const moduleDirs = limited ? RINGO_SANDBOX_MODULES : [];
     this.#worker = new Worker(limited ? RELAY_URL : WORKER_URL, {
       type: "module",

@@ -6,8 +6,8 @@ Deno.test("the run folders of dead processes are removed, live ones kept", async
   const base = await Deno.makeTempDir({ prefix: "ringo-run-dir-test-" });
   try {
     // A PID above the kernel's maximum cannot run; our own PID and our parent's do.
-    const dead = join(base, "ringo-run-4194399");
-    const mine = join(base, `ringo-run-${Deno.pid}`);
+    const dead = join(base, "ringo-run-4194399-0a1b2c3d");
+    const mine = join(base, `ringo-run-${Deno.pid}-0a1b2c3d`);
     const other = join(base, "ringo-something-else");
     for (const d of [dead, mine, other]) {
       await Deno.mkdir(join(d, "agent-A-x"), { recursive: true });
@@ -15,7 +15,7 @@ Deno.test("the run folders of dead processes are removed, live ones kept", async
     await Deno.writeTextFile(join(dead, "agent-A-x", "accounts"), "<sip:a@b>;regint=0\n");
     assertEquals(await removeStaleRunDirs(base), [dead]);
     const left = [...Deno.readDirSync(base)].map((e) => e.name).sort();
-    assertEquals(left, ["ringo-run-" + Deno.pid, "ringo-something-else"].sort());
+    assertEquals(left, [`ringo-run-${Deno.pid}-0a1b2c3d`, "ringo-something-else"].sort());
   } finally {
     await Deno.remove(base, { recursive: true });
   }

@@ -8,6 +8,7 @@ Deno.test("memory sizes read as MiB", () => {
   assertEquals(parseMebibytes("1.5g"), 1536);
   assertEquals(parseMebibytes("65536K"), 64);
   assertEquals(parseMebibytes("300"), 300);
+  assertEquals(parseMebibytes("none"), 0);
   throws(() => parseMebibytes("lots"), /--memory-limit "lots": expected a size of 16MB or more/);
   throws(() => parseMebibytes("1MB"), /16MB or more/);
 });
