@@ -30,11 +30,13 @@ export const RINGO_DENO_FLAGS: readonly string[] = [
 /**
  * Files `deno compile` must embed besides what `main.ts` imports statically:
  * the scenario Worker's entry (loaded with `new Worker(new URL(…))`, which
- * static analysis does not follow) and `@ringo/flow`, which scenario files
- * import from the binary's import map.
+ * static analysis does not follow), `@ringo/flow`, which scenario files
+ * import from the binary's import map, and the files of `ringo flow serve`'s
+ * dashboard, which it reads at run time.
  */
 export const COMPILE_INCLUDES: readonly string[] = [
   "flow/sandbox/worker.ts",
   "flow/sandbox/relay.ts",
   "flow/api/mod.ts",
+  "flow/serve/dashboard",
 ];

@@ -19,7 +19,7 @@ import { runScenarios } from "../flow/runner.ts";
 import { formatRow } from "./stats.ts";
 
 /** The two-party call of the README, without `wait`. */
-const TWO_PARTY = `import { agent, expect, State, until } from "@ringo/flow";
+export const TWO_PARTY = `import { agent, expect, State, until } from "@ringo/flow";
 const a = await agent("A");
 const b = await agent("B");
 await a.dial(b);

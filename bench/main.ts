@@ -11,6 +11,7 @@ import { detectBaresip, formatVersion } from "../core/mod.ts";
 import { benchAudio } from "./audio.ts";
 import { benchEngine } from "./engine.ts";
 import { benchFlow } from "./flow.ts";
+import { benchServe } from "./serve.ts";
 import { type Figure, formatTable } from "./stats.ts";
 
 const runsFlag = Deno.args.indexOf("--runs");
@@ -35,6 +36,7 @@ for (const binary of await availableBaresips()) {
 }
 console.log(formatTable(columns));
 await benchFlow(runs);
+await benchServe(runs);
 
 /** Every baresip binary to measure, newest first, each once. */
 async function availableBaresips(): Promise<string[]> {

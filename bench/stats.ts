@@ -68,3 +68,13 @@ export function rssMb(pid: number | "self"): number {
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
+
+/**
+ * The `p`-th percentile of `values` (nearest rank), e.g. `percentile(v, 99)`.
+ */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
+}

@@ -1,8 +1,9 @@
 /**
- * The `ringo flow` command line: `run`, `check`, `init` and `migrate`,
- * declared with Optique, and their dispatch to {@link runFlow},
- * {@link checkFlow} and {@link initFlow} in `../flow/cli.ts` and
- * {@link migrateFlow} in `../flow/migrate/command.ts`.
+ * The `ringo flow` command line: `run`, `check`, `init`, `migrate` and
+ * `serve`, declared with Optique, and their dispatch to {@link runFlow},
+ * {@link checkFlow} and {@link initFlow} in `../flow/cli.ts`,
+ * {@link migrateFlow} in `../flow/migrate/command.ts` and {@link serveFlow}
+ * in `../flow/serve/command.ts`.
  *
  * @module
  */
@@ -14,7 +15,9 @@ import type { InferValue, Parser } from "@optique/core/parser";
 import { choice, string } from "@optique/core/valueparser";
 import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
 import { migrateFlow } from "../flow/migrate/command.ts";
+import { serveFlow } from "../flow/serve/command.ts";
 import { splitList } from "./lists.ts";
+import { VERSION } from "./version.ts";
 
 /** Where `--save-audio` writes when no folder is given. */
 export const DEFAULT_AUDIO_DIR = "ringo-audio";
@@ -27,8 +30,8 @@ const paths = multiple(
   }),
 );
 
-const envFile = optional(option("--env-file", string({ metavar: "FILE" }), {
-  description: message`Read env() values from this dotenv file first.`,
+const envFile = multiple(option("--env-file", string({ metavar: "FILE" }), {
+  description: message`Read env() values from this dotenv file first (repeatable: the last wins).`,
 }));
 
 const grants = {
@@ -120,6 +123,13 @@ export const runCommand = command(
       description:
         message`Write the SIP signalling as pcap: one FILE for the run, or a folder (DIR/ or an existing folder: one file per scenario; without PATH: ${DEFAULT_PCAP_DIR}).`,
     })),
+    sipMessages: withDefault(
+      flag("--sip-messages", {
+        description:
+          message`With --json: a "sip" event with each scenario's SIP messages before its end.`,
+      }),
+      false,
+    ),
     memoryLimit: optional(option("--memory-limit", string({ metavar: "SIZE" }), {
       description:
         message`Heap limit of each scenario file's sandbox, e.g. 512MB or 2GB, or none (default 512MB).`,
@@ -209,10 +219,44 @@ const flowDescription = {
   description: message`Run telephony test scenarios written in TypeScript.`,
 };
 
+/** `ringo flow serve`. */
+export const serveCommand = command(
+  "serve",
+  object({
+    action: constant("serve"),
+    config: optional(argument(string({ metavar: "CONFIG" }), {
+      description: message`The TOML config: monitors, server, auth, archive, metrics.`,
+    })),
+    listen: optional(option("--listen", string({ metavar: "HOST:PORT" }), {
+      description: message`Listen here instead of [server] listen (default 127.0.0.1:9090).`,
+    })),
+    check: withDefault(
+      flag("--check", { description: message`Check the config and its secrets, then exit.` }),
+      false,
+    ),
+    insecureNoAuth: withDefault(
+      flag("--insecure-no-auth", {
+        description: message`Serve without auth (only on a loopback address).`,
+      }),
+      false,
+    ),
+    hashPassword: withDefault(
+      flag("--hash-password", {
+        description: message`Print the scrypt hash of a password read from stdin, for the config.`,
+      }),
+      false,
+    ),
+  }),
+  {
+    description:
+      message`Run monitors on cron schedules, with an HTTP API, Prometheus metrics, a run archive and a web dashboard.`,
+  },
+);
+
 /** The `ringo flow` command and its subcommands. */
 export const flowCommand = command(
   "flow",
-  or(runCommand, checkCommand, initCommand, migrateCommand),
+  or(runCommand, checkCommand, initCommand, migrateCommand, serveCommand),
   flowDescription,
 );
 
@@ -234,6 +278,8 @@ export function flowCommandFor(
       return command("flow", initCommand, flowDescription);
     case "migrate":
       return command("flow", migrateCommand, flowDescription);
+    case "serve":
+      return command("flow", serveCommand, flowDescription);
   }
   return undefined;
 }
@@ -257,7 +303,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         scenario: [...parsed.scenario],
         tag: splitList(parsed.tag),
         excludeTag: splitList(parsed.excludeTag),
-        envFile: parsed.envFile,
+        envFile: [...parsed.envFile],
         timeout: parsed.timeout,
         bail: parsed.bail,
         logs: parsed.logs,
@@ -267,6 +313,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         junit: parsed.junit,
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,
+        sipMessages: parsed.sipMessages,
         memoryLimit: parsed.memoryLimit,
         typecheck: !parsed.noTypecheck,
         quiet: parsed.quiet,
@@ -277,7 +324,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
     case "check":
       return checkFlow({
         paths: [...parsed.paths],
-        envFile: parsed.envFile,
+        envFile: [...parsed.envFile],
         json: parsed.json,
         quiet: parsed.quiet,
         color: parsed.noColor ? false : undefined,
@@ -292,6 +339,15 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         force: parsed.force,
         dryRun: parsed.dryRun,
         check: !parsed.noCheck,
+      });
+    case "serve":
+      return serveFlow({
+        config: parsed.config,
+        listen: parsed.listen,
+        check: parsed.check,
+        insecureNoAuth: parsed.insecureNoAuth,
+        hashPassword: parsed.hashPassword,
+        version: VERSION,
       });
   }
 }

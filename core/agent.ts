@@ -51,7 +51,7 @@ import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
 import { agentDir } from "./run_dir.ts";
-import { checkCommandParams, requireTarget } from "./sip_input.ts";
+import { checkCommandParams, requireMessageBody, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
 import { isDeclineCode } from "./sip_status.ts";
 
@@ -572,6 +572,8 @@ export class Agent extends EventTarget implements AsyncDisposable {
    * the final answer (`statusCode` 200 when delivered).
    */
   message(target: string, text: string): Promise<SentMessage> {
+    requireTarget("MESSAGE target", target);
+    requireMessageBody(text);
     this.#requireAlive("message");
     return this.#messages.send(this.resolveTarget(target), text);
   }

@@ -257,7 +257,8 @@ function logTail(log: LogBuffer, lines = LOG_TAIL_LINES): string {
   return tail.length ? ` (last log lines: ${tail.join(" | ")})` : " (it printed nothing)";
 }
 
-function findSetpriv(): string | undefined {
+/** The path of util-linux's `setpriv` (for `--pdeathsig`), or undefined where there is none. */
+export function findSetpriv(): string | undefined {
   for (const path of ["/usr/bin/setpriv", "/bin/setpriv"]) {
     try {
       if (Deno.statSync(path).isFile) return path;

@@ -21,7 +21,7 @@ import {
 import { RingoError } from "../core/errors.ts";
 import { discoverScenarios, DiscoveryError, type ScenarioFile, withRoot } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
-import { EnvError } from "./env.ts";
+import { EnvError, envFileList } from "./env.ts";
 import { HumanReporter } from "./report/human.ts";
 import { PcapSink, pcapTarget } from "./report/pcap.ts";
 import { JunitReporter } from "./report/junit.ts";
@@ -46,7 +46,8 @@ export interface FlowRunOptions extends FlowGrantOptions {
   scenario?: string[];
   tag?: string[];
   excludeTag?: string[];
-  envFile?: string;
+  /** dotenv files for `env()`; the last one wins. */
+  envFile?: string | string[];
   /** Per-scenario time limit: `"60s"`, `"2m"`, or seconds; default 60s. */
   timeout?: string | number;
   bail?: boolean;
@@ -71,6 +72,8 @@ export interface FlowRunOptions extends FlowGrantOptions {
    * a folder (ends with `/` or exists) with one file per scenario.
    */
   pcap?: string;
+  /** With `json`: a `sip` event with each scenario's SIP messages before its end. */
+  sipMessages?: boolean;
   /** Heap limit of each scenario file's thread: `"512MB"`, `"2GB"`; default 512MB. */
   memoryLimit?: string;
   /** Type-check the files before running them (default true; `--no-typecheck`). */
@@ -93,7 +96,7 @@ export interface FlowGrantOptions {
 /** Options of `ringo flow check`. */
 export interface FlowCheckOptions extends FlowGrantOptions {
   paths?: string[];
-  envFile?: string;
+  envFile?: string | string[];
   /** One JSON object per scenario on stdout. */
   json?: boolean;
   quiet?: boolean;
@@ -189,6 +192,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       metrics: options.metrics,
       memoryLimitMb,
       pcap,
+      sipEvents: options.sipMessages,
       reporters,
       signal: interrupt.signal,
     });
@@ -348,14 +352,15 @@ function rooted(files: ScenarioFile[], root: string | undefined): ScenarioFile[]
   return root === undefined ? files : withRoot(files, root);
 }
 
-async function requireEnvFile(path: string | undefined): Promise<void> {
-  if (path === undefined) return;
-  try {
-    await Deno.stat(path);
-  } catch {
-    throw new EnvError(`--env-file ${path}: no such file`, {
-      hint: "check the path; it is relative to the current directory",
-    });
+async function requireEnvFile(paths: string | string[] | undefined): Promise<void> {
+  for (const path of envFileList(paths)) {
+    try {
+      await Deno.stat(path);
+    } catch {
+      throw new EnvError(`--env-file ${path}: no such file`, {
+        hint: "check the path; it is relative to the current directory",
+      });
+    }
   }
 }
 

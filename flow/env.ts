@@ -5,7 +5,8 @@
  * Priority, highest first (explicit beats implicit, specific beats ambient):
  * 1. files the scenario loads at run time with `loadEnv(path)`, the latest
  *    load first: the scenario asked for them by name;
- * 2. the `--env-file` given on the command line: chosen for this run;
+ * 2. the `--env-file`s given on the command line (the last one first):
+ *    chosen for this run;
  * 3. the scenario's sibling env file (`examples/pbx/call.ts` →
  *    `examples/pbx/call.env`): the scenario's checked-in defaults;
  * 4. the process environment: ambient, so a stray `USER` or `HOME` in the
@@ -36,8 +37,8 @@ export interface EnvLayer {
 export interface ScenarioEnvOptions {
   /** The scenario file, as shown to the user; its sibling `.env` file is looked for. */
   scenarioFile: string;
-  /** The path given to `--env-file`, if any; it must exist. */
-  envFile?: string;
+  /** The path (or paths, the last one winning) given to `--env-file`; each must exist. */
+  envFile?: string | readonly string[];
   /** The process environment, e.g. `Deno.env.toObject()`; passed in so tests can control it. */
   processEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -94,14 +95,14 @@ export class ScenarioEnv {
    */
   static async load(options: ScenarioEnvOptions): Promise<ScenarioEnv> {
     const layers: EnvLayer[] = [];
-    if (options.envFile !== undefined) {
-      const values = await readEnvFile(options.envFile, `--env-file ${options.envFile}`);
+    for (const envFile of envFileList(options.envFile).toReversed()) {
+      const values = await readEnvFile(envFile, `--env-file ${envFile}`);
       if (values === undefined) {
-        throw new EnvError(`--env-file ${options.envFile}: no such file`, {
+        throw new EnvError(`--env-file ${envFile}: no such file`, {
           hint: "check the path; it is relative to the current directory",
         });
       }
-      layers.push({ source: `--env-file ${options.envFile}`, values });
+      layers.push({ source: `--env-file ${envFile}`, values });
     }
     const sibling = siblingEnvPath(options.scenarioFile);
     const siblingValues = await readEnvFile(sibling, sibling);
@@ -236,4 +237,17 @@ function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/**
+ * The `--env-file` option as a list, in the order given.
+ *
+ * @example
+ * ```ts
+ * envFileList(".env.ci"); // [".env.ci"]
+ * envFileList(undefined); // []
+ * ```
+ */
+export function envFileList(envFile: string | readonly string[] | undefined): string[] {
+  return envFile === undefined ? [] : typeof envFile === "string" ? [envFile] : [...envFile];
 }

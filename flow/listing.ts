@@ -32,7 +32,7 @@ export class LoadFailure extends RingoError {
 /** What every pass needs to load files. */
 export interface LoadOptions {
   /** `--env-file`. */
-  envFile?: string;
+  envFile?: string | readonly string[];
   grants: SandboxGrants;
   /** The environment `env()` falls back to; default the process's. */
   processEnv?: Record<string, string | undefined>;

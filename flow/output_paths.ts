@@ -74,6 +74,21 @@ export function outputSegments(file: string, scenario: string): [string, string]
 }
 
 /**
+ * A scenario's output folder as a reader of a finished run finds it
+ * (`ringo flow serve`'s archive): `<file>/<scenario>` by
+ * {@link safeSegment}. The run itself writes with {@link outputSegments},
+ * which is the same unless two names of one run give the same segment.
+ *
+ * @example
+ * ```ts
+ * scenarioFolder("flows/call.ts", "A calls B"); // "flows-call.ts/A-calls-B"
+ * ```
+ */
+export function scenarioFolder(file: string, scenario: string): string {
+  return `${safeSegment(file)}/${safeSegment(scenario)}`;
+}
+
+/**
  * `root` joined with `segments`, after proving the result lies inside
  * `root`; throws otherwise (a bug: segments come from {@link safeSegment}).
  *

@@ -21,6 +21,7 @@ import {
 } from "./listing.ts";
 import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
 import type { PcapSink } from "./report/pcap.ts";
+import { sipEvent } from "./report/sip.ts";
 import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
 import { SelectionError, selectScenarios, unmatchedPatterns } from "./select.ts";
 
@@ -45,6 +46,8 @@ export interface RunOptions extends LoadOptions {
   metrics?: boolean;
   /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
   pcap?: PcapSink;
+  /** Emit each scenario's SIP signalling as a `sip` event before its end (`--sip-messages`). */
+  sipEvents?: boolean;
   reporters: Reporter[];
   /** Aborting it interrupts the run: the running scenario's teardown runs, its agents stop. */
   signal?: AbortSignal;
@@ -104,6 +107,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
   let nextId = 1;
   let worker: ScenarioWorker | undefined;
   let workerFile: ListedFile | undefined;
+  const keepSip = options.pcap !== undefined || options.sipEvents === true;
   try {
     for (const choice of selected) {
       if (options.signal?.aborted) {
@@ -132,7 +136,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           memoryLimitMb: options.memoryLimitMb,
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
-          keepSip: options.pcap !== undefined,
+          keepSip,
           metrics: options.metrics,
           onMessage: emit,
         });
@@ -153,7 +157,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             memoryLimitMb: options.memoryLimitMb,
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
-            keepSip: options.pcap !== undefined,
+            keepSip,
             metrics: options.metrics,
             onMessage: emit,
           });
@@ -161,6 +165,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
         outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
       }
       if (options.pcap && outcome.sip) await options.pcap.add(s.file, s.name, outcome.sip);
+      if (options.sipEvents && outcome.sip) emit(sipEvent(id, outcome.sip));
       emit(end(outcome));
       if (outcome.status === "passed") summary.passed++;
       else if (outcome.status === "skipped") summary.skipped++;
@@ -238,6 +243,7 @@ function scenarioEnd(
       : {}),
     ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
     ...(logs ? { logs } : {}),
+    ...(outcome.agents ? { agents: outcome.agents } : {}),
   };
 }
 

@@ -14,6 +14,7 @@
 import { parseDuration } from "../flow/duration.ts";
 import { ControlError } from "./errors.ts";
 import { type PhoneSession, WAIT_CONDITIONS, type WaitCondition } from "./session.ts";
+import { formatStatus } from "./session_view.ts";
 import type { SessionEvent } from "./session_events.ts";
 
 /** One positional argument of a command. */
@@ -442,51 +443,6 @@ export function splitCommandLine(line: string): string[] {
   if (quote) throw new ControlError(`unclosed ${quote} in: ${line}`);
   if (started) words.push(word);
   return words;
-}
-
-/** The human text of `status`. */
-export function formatStatus(status: ReturnType<PhoneSession["status"]>): string {
-  const r = status.registration;
-  const lines = [
-    `profile: ${status.profile} (${status.aor})`,
-    `registration: ${r.state}${
-      r.reason ? ` (${r.reason})` : r.status_code ? ` (${r.status_code})` : ""
-    }`,
-    `calls: ${status.calls.length}`,
-  ];
-  for (const c of status.calls) {
-    const quality = c.quality ? `, MOS ${c.quality.mos}` : "";
-    const codec = c.codec ? `, ${c.codec}` : "";
-    lines.push(
-      `  [${c.index}] ${c.direction} ${c.contact ? `${c.contact} ` : ""}${c.peer} ${c.state}${
-        c.held ? " held" : ""
-      }${c.muted ? " muted" : ""} ${c.duration_secs}s${codec}${quality}`,
-    );
-    for (const view of c.header_views ?? []) lines.push(`      ${view.label}: ${view.value}`);
-  }
-  const last = status.last_call;
-  if (last) {
-    lines.push(
-      `last call: ${last.direction} ${
-        last.contact ?? last.peer
-      }: ${last.reason} (${last.outcome}, ${last.duration_secs}s)`,
-    );
-  }
-  if (status.mwi) {
-    lines.push(
-      `voicemail: ${status.mwi.waiting ? "waiting" : "none"}${
-        status.mwi.new !== undefined ? `, ${status.mwi.new} new` : ""
-      }`,
-    );
-  }
-  if (status.messages.last) {
-    lines.push(
-      `messages: ${status.messages.received}, last from ${
-        status.messages.last.contact ?? status.messages.last.from
-      }: ${status.messages.last.body}`,
-    );
-  }
-  return lines.join("\n");
 }
 
 function splitFlag(word: string): [string, string | undefined] {

@@ -97,10 +97,8 @@ export async function placeCall(
 ): Promise<number> {
   let run: OneShot | undefined;
   try {
-    run = await OneShot.start(options);
+    run = await OneShot.start(options, audioSpec(options));
     const { session } = run;
-    const audio = audioSpec(options);
-    if (audio) await session.agent.sendAudio(audio);
     const playMs = options.play && options.hangupAfterMs === undefined
       ? await wavMs(options.play)
       : undefined;
@@ -146,10 +144,8 @@ export async function answerCalls(
 ): Promise<number> {
   let run: OneShot | undefined;
   try {
-    run = await OneShot.start(options);
+    run = await OneShot.start(options, audioSpec(options));
     const { session } = run;
-    const audio = audioSpec(options);
-    if (audio) await session.agent.sendAudio(audio);
     const count = options.count ?? 1;
     output.err(
       `ringo: waiting for calls to ${session.aor}${count ? ` (${count})` : ""}; Ctrl-C ends`,
@@ -316,7 +312,8 @@ class OneShot {
     this.#recordDir = init.recordDir;
   }
 
-  static async start(identity: Identity): Promise<OneShot> {
+  /** Starts the session of `identity`, sending `audio` in its calls when given. */
+  static async start(identity: Identity, audio?: AudioSpec): Promise<OneShot> {
     const env = identity.env ?? Deno.env.toObject();
     const paths = phonePaths(env);
     const { profile, password, hidden } = await resolveIdentity(identity, paths, env);
@@ -331,8 +328,9 @@ class OneShot {
     const recordDir = await Deno.makeTempDir({ prefix: "ringo-oneshot-" });
     const abort = new AbortController();
     onShutdownSignal(() => abort.abort());
+    let session: PhoneSession | undefined;
     try {
-      const session = await PhoneSession.start({
+      session = await PhoneSession.start({
         profile,
         config,
         headless: true,
@@ -345,8 +343,11 @@ class OneShot {
         env,
         recordDir,
       });
+      // A file that is not a WAV fails here, before any call.
+      if (audio) await session.agent.sendAudio(audio);
       return new OneShot({ session, abort, history, log, recordDir });
     } catch (error) {
+      await session?.stop("could not start");
       onShutdownSignal(undefined);
       history?.close();
       await log.close();

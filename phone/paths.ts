@@ -6,12 +6,15 @@
  * `$XDG_RUNTIME_DIR/ringo/sessions` (or a private folder in the temp dir
  * when there is no runtime dir).
  *
- * Everything takes the environment as a value, so tests (and a user's
- * `XDG_CONFIG_HOME=… ringo phone …`) point it elsewhere.
+ * The three roots come from core/paths.ts (shared with `ringo doctor`);
+ * this adds the phone's own files. Everything takes the environment as a
+ * value, so tests (and a user's `XDG_CONFIG_HOME=… ringo phone …`) point
+ * it elsewhere.
  *
  * @module
  */
 import { join } from "node:path";
+import { ringoPaths } from "../core/paths.ts";
 import { ProfileError } from "./errors.ts";
 
 /** The environment the paths are derived from. */
@@ -40,7 +43,6 @@ export interface PhonePaths {
 /**
  * The paths for `env` (default: the process environment).
  *
- * @throws {ProfileError} when neither `XDG_CONFIG_HOME` nor `HOME` is set.
  * @example
  * ```ts
  * phonePaths({ HOME: "/home/ada" }).profilesDir; // "/home/ada/.config/ringo/profiles"
@@ -49,11 +51,10 @@ export interface PhonePaths {
  * ```
  */
 export function phonePaths(env: PathEnv = Deno.env.toObject()): PhonePaths {
-  const configDir = join(xdg(env, "XDG_CONFIG_HOME", ".config"), "ringo");
-  const dataDir = join(xdg(env, "XDG_DATA_HOME", ".local/share"), "ringo");
-  const runtime = env.XDG_RUNTIME_DIR && env.XDG_RUNTIME_DIR.startsWith("/")
-    ? join(env.XDG_RUNTIME_DIR, "ringo")
-    : join(env.TMPDIR || "/tmp", `ringo-${uid()}`);
+  const { configDir, dataDir, sessionsDir } = ringoPaths(env);
+  const stateHome = env.XDG_STATE_HOME?.startsWith("/")
+    ? env.XDG_STATE_HOME
+    : join(env.HOME || "/", ".local", "state");
   return {
     configDir,
     profilesDir: join(configDir, "profiles"),
@@ -61,8 +62,8 @@ export function phonePaths(env: PathEnv = Deno.env.toObject()): PhonePaths {
     contacts: join(configDir, "contacts.toml"),
     dataDir,
     historyDb: join(dataDir, "history.kv"),
-    sessionsDir: join(runtime, "sessions"),
-    logsDir: join(xdg(env, "XDG_STATE_HOME", ".local/state"), "ringo", "logs"),
+    sessionsDir,
+    logsDir: join(stateHome, "ringo", "logs"),
   };
 }
 
@@ -111,17 +112,6 @@ export function resolveUserPath(
     return join(env.HOME, path.slice(1));
   }
   return path.startsWith("/") ? path : join(base, path);
-}
-
-function xdg(env: PathEnv, name: string, fallback: string): string {
-  const value = env[name];
-  if (value && value.startsWith("/")) return value;
-  if (!env.HOME) {
-    throw new ProfileError(
-      `neither ${name} nor HOME is set: ringo does not know where its files go`,
-    );
-  }
-  return join(env.HOME, fallback);
 }
 
 function uid(): number {

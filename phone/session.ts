@@ -17,24 +17,16 @@ import type {
   CloseInfo,
   MessageWaiting,
 } from "../core/agent_state.ts";
-import { callQuality } from "../core/audio/emodel.ts";
 import { detectBaresip } from "../core/baresip.ts";
 import { Capabilities } from "../core/capabilities.ts";
 import { describeExit } from "../core/process.ts";
 import { formatVersion } from "../core/version.ts";
 import { type AudioChoice, chooseAudio } from "./audio_devices.ts";
-import {
-  type CallChange,
-  callKey,
-  callOutcome,
-  diffCalls,
-  type LocalAction,
-  talkSeconds,
-} from "./call_tracker.ts";
+import { type CallChange, callKey, diffCalls, type LocalAction } from "./call_tracker.ts";
 import { type Contact, findContact } from "./contacts.ts";
 import { RegistrationError, SessionError } from "./errors.ts";
 import type { GlobalConfig } from "./global_config.ts";
-import type { CallOutcome, CallRecord, HistoryStore } from "./history.ts";
+import type { HistoryStore } from "./history.ts";
 import { HookRunner } from "./hooks.ts";
 import { findNotifier, type Notifier } from "./notify.ts";
 import { resolvePassword } from "./password.ts";
@@ -45,10 +37,24 @@ import {
   type PublicProfile,
   publicProfile,
 } from "./profile.ts";
-import { negotiatedCodec } from "./sdp.ts";
 import { type SessionEvent, sessionEvent, type SessionEventType } from "./session_events.ts";
 import type { SessionLog } from "./session_log.ts";
 import { type HeaderView, renderHeaderViews } from "./templates.ts";
+import {
+  callView,
+  compact,
+  describeEnd,
+  describePeer,
+  hookCall,
+  type LastCallView,
+  type SessionCallView,
+  type SessionStatus,
+  sessionStatus,
+} from "./session_view.ts";
+import { type WaitCondition, waitForCondition } from "./session_wait.ts";
+
+export type { LastCallView, SessionCallView, SessionStatus } from "./session_view.ts";
+export { WAIT_CONDITIONS, type WaitCondition } from "./session_wait.ts";
 
 /** What {@link PhoneSession.start} needs. */
 export interface SessionOptions {
@@ -74,78 +80,14 @@ export interface SessionOptions {
   recordDir?: string;
 }
 
-/** The conditions `wait` can wait for. */
-export const WAIT_CONDITIONS = ["registered", "ringing", "established", "idle"] as const;
-/** One of {@link WAIT_CONDITIONS}. */
-export type WaitCondition = typeof WAIT_CONDITIONS[number];
-
-/** One call as the session shows it. */
-export interface SessionCallView {
-  /** The session's number of the call (1, 2, …): stable while it lasts. */
-  index: number;
-  id?: string;
-  direction: "incoming" | "outgoing";
-  state: CallSnapshot["state"];
-  peer: string;
-  number: string;
-  display_name?: string;
-  contact?: string;
-  held: boolean;
-  /** The other side holds the call (not reported by baresip 1.0.0). */
-  remote_held?: boolean;
-  muted: boolean;
-  started_at: string;
-  duration_secs: number;
-  quality?: { mos: number; jitter_ms: number; packet_loss_percent: number; rtt_ms: number };
-  codec?: string;
-  header_views?: HeaderView[];
-}
-
-/** The last closed call. */
-export interface LastCallView {
-  index: number;
-  direction: "incoming" | "outgoing";
-  peer: string;
-  number: string;
-  contact?: string;
-  reason: string;
-  status_code?: number;
-  /** Why it ended, the same on every baresip version (`bye`, `busy`, `cancel`, `transfer`…). */
-  cause?: string;
-  /** Which side ended it, when known. */
-  by?: "local" | "remote";
-  answered: boolean;
-  outcome: CallOutcome;
-  duration_secs: number;
-  ended_at: string;
-}
-
-/** What `status` shows. */
-export interface SessionStatus {
-  profile: string;
-  aor: string;
-  pid: number;
-  headless: boolean;
-  baresip: string;
-  audio: string;
-  started_at: string;
-  registration: { state: string; status_code?: number; reason?: string };
-  calls: SessionCallView[];
-  last_call: LastCallView | null;
-  mwi: { waiting: boolean; new?: number; old?: number } | null;
-  messages: {
-    received: number;
-    last?: { from: string; contact?: string; body: string; at: string };
-  };
-  dtmf_received: string;
-}
-
 interface Tracked {
   index: number;
   call: CallSnapshot;
   contact?: string;
   headerViews?: HeaderView[];
   local?: LocalAction;
+  /** The `call_outgoing` hook waits for baresip to name the call (its `call_id`). */
+  outgoingHookDue?: boolean;
 }
 
 const DEFAULT_REGISTER_TIMEOUT_MS = 15_000;
@@ -305,43 +247,19 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
 
   /** Everything `status` shows. */
   status(): SessionStatus {
-    const s = this.#snapshot;
-    const mwi = s.messageWaiting;
-    const received = this.agent.messages;
-    const last = received.at(-1);
-    return {
+    return sessionStatus({
       profile: this.profile.name,
       aor: this.aor,
-      pid: Deno.pid,
       headless: this.headless,
       baresip: formatVersion(this.agent.install.version),
       audio: this.audio.description,
-      started_at: new Date(this.startedAt).toISOString(),
-      registration: withoutUndefined({
-        state: s.registration.state,
-        status_code: s.registration.statusCode,
-        reason: s.registration.reason,
-      }),
+      startedAt: this.startedAt,
+      snapshot: this.#snapshot,
       calls: this.calls,
-      last_call: this.#last ?? null,
-      mwi: mwi
-        ? withoutUndefined({ waiting: mwi.waiting, new: mwi.newMessages, old: mwi.oldMessages })
-        : null,
-      messages: {
-        received: received.length,
-        ...(last
-          ? {
-            last: withoutUndefined({
-              from: last.from,
-              contact: this.#contactOf(last.from),
-              body: last.body,
-              at: new Date(last.at).toISOString(),
-            }),
-          }
-          : {}),
-      },
-      dtmf_received: s.dtmfReceived,
-    };
+      lastCall: this.#last,
+      messages: this.agent.messages,
+      contactOf: (uri) => this.#contactOf(uri),
+    });
   }
 
   /** Places a call; with `auto_hold` the active call is held first. Records the target in the dial history. */
@@ -444,21 +362,21 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       profile: this.profile.name,
       direction: "outgoing",
       peer: sent.to,
-      ...optional("contact", this.#contactOf(sent.to)),
+      contact: this.#contactOf(sent.to),
       body: text,
       at: sent.at,
-      ...optional("statusCode", sent.statusCode),
+      statusCode: sent.statusCode,
     }).catch((e) => this.#log.warn(String(e)));
     this.#emit(
       "message_sent",
-      withoutUndefined({
+      compact({
         to: sent.to,
         body: text,
         status_code: sent.statusCode,
         reason: sent.reason,
       }),
     );
-    return withoutUndefined({ to: sent.to, status_code: sent.statusCode, reason: sent.reason });
+    return compact({ to: sent.to, status_code: sent.statusCode, reason: sent.reason });
   }
 
   /**
@@ -470,73 +388,13 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     condition: WaitCondition,
     options: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<SessionStatus> {
-    const holds = (s: AgentSnapshot) => {
-      switch (condition) {
-        case "registered":
-          return s.registration.state === "registered";
-        case "ringing":
-          return s.calls.some((c) => c.state === "ringing");
-        case "established":
-          return s.calls.some((c) => c.state === "established");
-        case "idle":
-          return s.calls.length === 0;
-      }
-    };
-    if (holds(this.#snapshot)) return Promise.resolve(this.status());
-    if (this.#stopping) return Promise.reject(new SessionError("the session is stopping"));
-    const early = this.#endedJustBefore(condition);
-    if (early) return Promise.reject(early);
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const closeBefore = this.#snapshot.lastClose;
-    return new Promise((resolve, reject) => {
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        this.removeEventListener("change", onChange);
-        options.signal?.removeEventListener("abort", onAbort);
-        this.stopped.then(() => {}, () => {});
-        if (error) reject(error);
-        else resolve(this.status());
-      };
-      const onChange = () => {
-        const s = this.#snapshot;
-        if (holds(s)) return finish();
-        if (this.#stopping) {
-          return finish(new SessionError(`the session stopped while waiting for ${condition}`));
-        }
-        if (condition === "registered" && s.registration.state === "failed") {
-          return finish(
-            new SessionError(
-              `registration failed while waiting for it: ${
-                s.registration.reason ?? "no reason given"
-              }`,
-            ),
-          );
-        }
-        if ((condition === "ringing" || condition === "established") && s.calls.length === 0) {
-          const close = s.lastClose;
-          if (close && close !== closeBefore) {
-            finish(
-              new SessionError(
-                `the call ended before it was ${condition}: ${close.reason || "no reason given"}`,
-              ),
-            );
-          }
-        }
-      };
-      const onAbort = () => finish(new SessionError(`stopped waiting for ${condition}`));
-      const timer = setTimeout(
-        () =>
-          finish(
-            new SessionError(
-              `timed out after ${
-                timeoutMs / 1000
-              } s waiting for ${condition} (${this.#describeState()})`,
-            ),
-          ),
-        timeoutMs,
-      );
-      this.addEventListener("change", onChange);
-      options.signal?.addEventListener("abort", onAbort);
+    return waitForCondition(condition, {
+      ...options,
+      changes: this,
+      snapshot: () => this.#snapshot,
+      stopping: () => this.#stopping !== undefined,
+      endedJustBefore: () => this.#endedJustBefore(condition),
+      status: () => this.status(),
     });
   }
 
@@ -614,6 +472,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     if (before.registration.state !== after.registration.state) this.#onRegistration(after);
     for (const change of diffCalls(before, after)) this.#onCallChange(change);
     this.#refreshInvites();
+    this.#fireDueOutgoingHooks();
     if (after.dtmfReceived.length > before.dtmfReceived.length) {
       this.#emit("dtmf_received", { digits: after.dtmfReceived.slice(before.dtmfReceived.length) });
     }
@@ -627,7 +486,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
 
   #onRegistration(s: AgentSnapshot): void {
     const r = s.registration;
-    const fields = withoutUndefined({ aor: this.aor, status_code: r.statusCode, reason: r.reason });
+    const fields = compact({ aor: this.aor, status_code: r.statusCode, reason: r.reason });
     switch (r.state) {
       case "registered":
         this.#emit("registered", fields);
@@ -671,7 +530,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
         } else {
           this.#log.info(`call ${view.index} to ${who}`);
           this.#emit("call_outgoing", { call: view });
-          this.#hooks.fire("call_outgoing", hookCall(view));
+          tracked.outgoingHookDue = true;
         }
         return;
       }
@@ -711,71 +570,28 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     const tracked = this.#tracked.get(key);
     if (!tracked) return;
     this.#tracked.delete(key);
-    const endedAt = close?.at ?? Date.now();
-    const reason = close?.reason ||
-      (call.id === undefined ? "the call was not placed" : "no reason given");
-    const outcome = callOutcome(call, close, tracked.local);
-    const duration = talkSeconds(call, endedAt);
+    this.#fireDueOutgoingHooks(true);
+    const { last, record, hookData } = describeEnd(call, close, tracked, this.profile.name);
     const view = this.#view(call, tracked);
-    this.#last = withoutUndefined({
-      index: tracked.index,
-      direction: call.direction,
-      peer: call.peer.uri,
-      number: call.peer.number,
-      contact: tracked.contact,
-      reason,
-      status_code: close?.statusCode,
-      cause: close?.cause,
-      by: close?.by,
-      answered: call.establishedAt !== undefined,
-      outcome,
-      duration_secs: duration,
-      ended_at: new Date(endedAt).toISOString(),
-    });
+    const { outcome, duration_secs: duration, reason } = last;
+    this.#last = last;
     this.#log.info(
       `call ${tracked.index} with ${
         describePeer(view)
       } ended (${outcome}, ${duration} s): ${reason}`,
     );
-    const record: CallRecord = withoutUndefined({
-      id: crypto.randomUUID(),
-      profile: this.profile.name,
-      direction: call.direction,
-      peer: call.peer.uri,
-      number: call.peer.number,
-      contact: tracked.contact,
-      displayName: call.peer.name,
-      startedAt: call.startedAt,
-      answeredAt: call.establishedAt,
-      endedAt,
-      durationSecs: duration,
-      outcome,
-      reason,
-      statusCode: close?.statusCode,
-      headerViews: tracked.headerViews?.length ? tracked.headerViews : undefined,
-      callId: call.id,
-    });
     this.#options.history?.addCall(record).catch((e) =>
       this.#log.warn(`could not record the call: ${e}`)
     );
     this.#emit("call_ended", { call: view, last_call: this.#last });
-    this.#hooks.fire("call_ended", {
-      call_id: call.id ?? null,
-      number: call.peer.number,
-      direction: call.direction,
-      duration_secs: duration,
-      reason,
-      outcome,
-      error: outcome === "answered" || outcome === "deflected" ? null : reason,
-      ...(close?.statusCode ? { status_code: close.statusCode } : {}),
-    });
+    this.#hooks.fire("call_ended", hookData);
     if (outcome === "missed") {
       void this.#notifier?.notify(`ringo: missed call from ${describePeer(view)}`, view.peer);
     }
   }
 
   #onMessageWaiting(before: MessageWaiting | undefined, after: MessageWaiting): void {
-    const fields = withoutUndefined({
+    const fields = compact({
       waiting: after.waiting,
       new: after.newMessages,
       old: after.oldMessages,
@@ -796,7 +612,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     message: { from: string; fromName?: string; body: string; contentType: string; at: number },
   ): void {
     const contact = this.#contactOf(message.from);
-    const fields = withoutUndefined({
+    const fields = compact({
       from: message.from,
       display_name: message.fromName,
       contact,
@@ -811,7 +627,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       profile: this.profile.name,
       direction: "incoming",
       peer: message.from,
-      ...optional("contact", contact),
+      contact,
       body: message.body,
       at: message.at,
     }).catch((e) => this.#log.warn(String(e)));
@@ -900,6 +716,17 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     return this.#snapshot.calls.findLast((c) => c.state === "established" && !c.held);
   }
 
+  /** Runs `call_outgoing` hooks once their call has its id (or, `ending`, before it closes without one). */
+  #fireDueOutgoingHooks(ending = false): void {
+    for (const [key, tracked] of this.#tracked) {
+      if (!tracked.outgoingHookDue) continue;
+      tracked.call = this.#snapshot.calls.find((c) => callKey(c) === key) ?? tracked.call;
+      if (!tracked.call.id && !ending) continue;
+      tracked.outgoingHookDue = false;
+      this.#hooks.fire("call_outgoing", hookCall(this.#view(tracked.call, tracked)));
+    }
+  }
+
   /** Renders `header_display` views once the received INVITE is known (it may follow the ringing). */
   #refreshInvites(): void {
     const views = this.profile.settings.header_display;
@@ -920,46 +747,11 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
 
   #view(call: CallSnapshot, tracked = this.#tracked.get(callKey(call))): SessionCallView {
     if (tracked) tracked.call = call;
-    const quality = call.rtcp ? callQuality(call.rtcp) : undefined;
-    const codec = call.id ? negotiatedCodec(this.agent.sipMessages, call.id) : undefined;
-    const from = call.establishedAt ?? call.startedAt;
-    return withoutUndefined({
-      index: tracked?.index ?? 0,
-      id: call.id,
-      direction: call.direction,
-      state: call.state,
-      peer: call.peer.uri,
-      number: call.peer.number,
-      display_name: call.peer.name,
-      contact: tracked?.contact,
-      held: call.held,
-      remote_held: call.remoteHeld,
-      muted: call.muted,
-      started_at: new Date(call.startedAt).toISOString(),
-      duration_secs: Math.max(0, Math.round((Date.now() - from) / 1000)),
-      quality: quality
-        ? {
-          mos: quality.mos,
-          jitter_ms: quality.jitter,
-          packet_loss_percent: quality.packetLoss,
-          rtt_ms: quality.rtt,
-        }
-        : undefined,
-      codec,
-      header_views: tracked?.headerViews?.length ? tracked.headerViews : undefined,
-    });
+    return callView(call, tracked, this.agent.sipMessages);
   }
 
   #contactOf(uri: string): string | undefined {
     return findContact(this.#options.contacts ?? [], uri)?.name;
-  }
-
-  #describeState(): string {
-    const s = this.#snapshot;
-    const calls =
-      s.calls.map((c) => `${c.direction} ${c.state}${c.held ? " held" : ""}`).join(", ") ||
-      "no calls";
-    return `registration: ${s.registration.state}; ${calls}`;
   }
 
   #emit(type: SessionEventType, fields: Record<string, unknown>): void {
@@ -975,28 +767,4 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   get stopReason(): string {
     return this.#stopReason;
   }
-}
-
-function describePeer(view: Pick<SessionCallView, "contact" | "display_name" | "number">): string {
-  const name = view.contact ?? view.display_name;
-  return name ? `${name} (${view.number})` : view.number;
-}
-
-function hookCall(view: SessionCallView): Record<string, unknown> {
-  return withoutUndefined({
-    call_id: view.id ?? null,
-    number: view.number,
-    display_name: view.display_name ?? null,
-    peer: view.peer,
-    contact: view.contact,
-    header_views: view.header_views,
-  });
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

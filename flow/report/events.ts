@@ -2,11 +2,13 @@
  * The events a flow run emits, in order: `run-start`, then per scenario
  * `scenario-start`, any `assertion`, `log` and `metric` events, `scenario-end`, and
  * finally `run-end`. Every event is plain JSON (dates as ISO strings), so
- * the NDJSON reporter writes them as they are. Reporters consume them
+ * the NDJSON reporter writes them as they are. With `--sip-messages`, a
+ * `sip` event with the scenario's SIP signalling precedes its `scenario-end`. Reporters consume them
  * through the {@link Reporter} interface.
  *
  * @module
  */
+import type { QualityView } from "../protocol.ts";
 
 /** How a scenario ended. `interrupted` means the run was stopped (Ctrl+C, `--bail`) while it ran. */
 export type ScenarioStatus = "passed" | "failed" | "skipped" | "interrupted";
@@ -80,6 +82,19 @@ export interface ScenarioError {
   location?: SourceLocation;
 }
 
+/** How one agent of a scenario ended up, as its scenario ended. */
+export interface AgentReport {
+  name: string;
+  /** Its address of record, e.g. `sip:alice@pbx.example.com`. */
+  aor: string;
+  /** True for an agent with no registrar (reachable on 127.0.0.1). */
+  loopback: boolean;
+  /** Its registration when the scenario ended (`unregistered` for loopback agents). */
+  registration: "unregistered" | "registering" | "registered" | "failed";
+  /** The quality of its last call, once an RTCP report counted packets. */
+  quality?: QualityView;
+}
+
 /** A scenario finished, was skipped, or was interrupted. */
 export interface ScenarioEndEvent {
   type: "scenario-end";
@@ -94,6 +109,39 @@ export interface ScenarioEndEvent {
   reason?: string;
   /** Each agent's captured log, by agent name. */
   logs?: Record<string, string>;
+  /** The agents the scenario started, in start order (absent when it started none). */
+  agents?: AgentReport[];
+}
+
+/** One SIP message of a {@link SipEvent}. */
+export interface SipEventMessage {
+  /** `UDP`, `TCP`, `TLS`, `WS`, `WSS`. */
+  transport: string;
+  /** `host:port` (`[v6]:port`). */
+  source: string;
+  destination: string;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  /** `INVITE sip:b@host SIP/2.0` or `SIP/2.0 180 Ringing`. */
+  startLine: string;
+  method?: string;
+  statusCode?: number;
+  callId?: string;
+  /** The whole message as it went on the wire. */
+  raw: string;
+}
+
+/**
+ * A scenario's SIP signalling (`--sip-messages`), just before its
+ * `scenario-end`: the messages of all its agents merged by time, each once
+ * (as in `--pcap`), and which agent each address belongs to.
+ */
+export interface SipEvent {
+  type: "sip";
+  scenarioId: string;
+  /** Agent name by `host:port` of its SIP sockets, as seen in the messages. */
+  endpoints: Record<string, string>;
+  messages: SipEventMessage[];
 }
 
 /** The run is over. `interrupted` is true if it was stopped before every scenario ran. */
@@ -122,6 +170,7 @@ export type RunEvent =
   | AssertionEvent
   | LogEvent
   | MetricEvent
+  | SipEvent
   | ScenarioEndEvent
   | RunEndEvent;
 

@@ -100,6 +100,8 @@ export class HumanReporter implements Reporter {
       case "run-end":
         this.#emit(this.#summaryLines(event));
         return;
+      case "sip":
+        return;
     }
   }
 

@@ -94,6 +94,7 @@ export class JunitReporter implements Reporter {
         return;
       }
       case "assertion":
+      case "sip":
         return;
     }
   }

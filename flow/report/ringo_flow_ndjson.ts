@@ -12,6 +12,7 @@
  * | `assertion`      | `assertion`         | `scenario`, `passed`, `message`, `label?`                     |
  * | `log`            | `log`               | `scenario`, `level`, `message`, `agent?`                      |
  * | `metric`         | `metric`            | `scenario`, `name`, `value`, `unit?`, `agent?`, `call?`       |
+ * | `sip`            | `sip`               | `scenario`, `endpoints`, `messages` (`--sip-messages`)        |
  * | `scenario-end`   | `scenario_finished` | `name`, `file`, `passed`, `status`, `duration_ms`, `error?`, `location?`, `reason?` |
  * | `run-end`        | `run_finished`      | `passed`, `failed`, `skipped`, `interrupted`, `duration_ms`, `success` |
  *
@@ -99,6 +100,14 @@ export function toRingoFlowEvent(
         ...(event.unit !== undefined ? { unit: event.unit } : {}),
         ...(event.agent !== undefined ? { agent: event.agent } : {}),
         ...(event.call !== undefined ? { call: event.call } : {}),
+      };
+    case "sip":
+      return {
+        event: "sip",
+        ts,
+        scenario: scenario(event.scenarioId),
+        endpoints: event.endpoints,
+        messages: event.messages,
       };
     case "scenario-end":
       return {

@@ -30,6 +30,7 @@ import {
   type IncomingView,
   State,
 } from "../protocol.ts";
+import type { AgentReport } from "../report/events.ts";
 import { type AgentEventLine, describeAgentEvent, describeMessage } from "./agent_events.ts";
 import { insideFolder, uniqueSegment } from "../output_paths.ts";
 import { type AgentMetric, AgentMetrics } from "./call_metrics.ts";
@@ -43,7 +44,7 @@ export interface AgentPoolOptions {
   push(handle: number, view: AgentView): void;
   /** Dump each call's audio as WAV files under this folder (`--save-audio`). */
   saveAudioDir?: string;
-  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`). */
+  /** Keep each released scenario's SIP messages for {@link AgentPool.takeSipMessages} (`--pcap`, `--sip-messages`). */
   keepSip?: boolean;
   /** Receives each agent's notable events as report lines (see agent_events.ts). */
   onAgentEvent?(scenarioId: string, agent: string, line: AgentEventLine): void;
@@ -153,6 +154,7 @@ export class AgentPool {
   readonly #options: AgentPoolOptions;
   readonly #owned = new Map<number, Owned>();
   readonly #sip = new Map<string, Record<string, SipMessage[]>>();
+  readonly #reports = new Map<string, AgentReport[]>();
   #nextHandle = 1;
   #closed = false;
 
@@ -298,6 +300,7 @@ export class AgentPool {
   /** Stops every agent of `scenarioId` and returns their logs by agent name. */
   async release(scenarioId: string): Promise<Record<string, string>> {
     const mine = [...this.#owned].filter(([, o]) => o.scenarioId === scenarioId);
+    if (mine.length > 0) this.#reports.set(scenarioId, mine.map(([, o]) => reportOf(o.agent)));
     for (const [handle, owned] of mine) {
       for (const metric of owned.metrics?.collect() ?? []) {
         this.#options.onMetric?.(scenarioId, owned.agent.name, metric);
@@ -320,6 +323,13 @@ export class AgentPool {
     const sip = this.#sip.get(scenarioId);
     this.#sip.delete(scenarioId);
     return sip;
+  }
+
+  /** How the agents of `scenarioId` ended up, once released (then forgotten). */
+  takeReports(scenarioId: string): AgentReport[] | undefined {
+    const reports = this.#reports.get(scenarioId);
+    this.#reports.delete(scenarioId);
+    return reports;
   }
 
   /** Stops every agent of every scenario, and any agent still starting once it is up. */
@@ -409,6 +419,18 @@ function incomingView(incoming: IncomingCalls | undefined): IncomingView | undef
   return policy.kind === "respond"
     ? { kind: "respond", code: policy.code, ...(policy.reason ? { reason: policy.reason } : {}) }
     : { kind: "deflect", target: policy.target };
+}
+
+/** An agent's registration and call quality, for the report of its scenario. */
+function reportOf(agent: CoreAgent): AgentReport {
+  const quality = agent.quality;
+  return {
+    name: agent.name,
+    aor: agent.aor,
+    loopback: agent.loopback,
+    registration: agent.snapshot.registration.state,
+    ...(quality ? { quality } : {}),
+  };
 }
 
 /** The received INVITE's headers (full names) of the agent's current or last incoming call. */

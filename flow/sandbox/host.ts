@@ -22,6 +22,7 @@ import {
   type WorkerMessage,
 } from "../protocol.ts";
 import { NetRegistry } from "../net/registry.ts";
+import type { AgentReport } from "../report/events.ts";
 import { AgentPool } from "./agents.ts";
 import { importPolicy } from "./imports.ts";
 import { ForgedMessage, parseWorkerMessage } from "./messages.ts";
@@ -49,6 +50,8 @@ export interface ScenarioOutcome {
   logs: Record<string, string>;
   /** The agents' SIP messages by agent name (with `keepSip`). */
   sip?: Record<string, SipMessage[]>;
+  /** How the scenario's agents ended up (absent when it started none). */
+  agents?: AgentReport[];
 }
 
 /** Assertions and log lines of running scenarios. */
@@ -328,7 +331,8 @@ export class ScenarioWorker {
   async #finish(id: string, outcome: Omit<ScenarioOutcome, "logs">): Promise<ScenarioOutcome> {
     const [logs] = await Promise.all([this.#pool.release(id), this.#net.release(id)]);
     const sip = this.#pool.takeSipMessages(id);
-    return { ...outcome, logs, ...(sip ? { sip } : {}) };
+    const agents = this.#pool.takeReports(id);
+    return { ...outcome, logs, ...(sip ? { sip } : {}), ...(agents ? { agents } : {}) };
   }
 
   #awaitDone(id: string): Promise<Extract<WorkerMessage, { type: "done" }>> {

@@ -8,9 +8,18 @@
 import { detectBaresip } from "../../core/baresip.ts";
 import { Capabilities } from "../../core/capabilities.ts";
 import { Dialect } from "../../core/dialect.ts";
-import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
+import { startPbx } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctl, ctlJson, type Json, phoneHome, ringo, RunningSession } from "./e2e.ts";
+import {
+  addProfiles,
+  connect,
+  ctl,
+  ctlJson,
+  type Json,
+  phoneHome,
+  ringo,
+  RunningSession,
+} from "./e2e.ts";
 
 const install = await detectBaresip();
 const caps = new Capabilities(install.version);
@@ -19,13 +28,11 @@ const alwaysHolds = Dialect.of(install).acceptHoldsOthers(false);
 
 async function setUp(pbxPort: number, extra: Record<string, string[]> = {}) {
   const home = await phoneHome();
-  for (const user of ["alice", "bob", "carol"] as const) {
-    const run = await ringo(home, [
-      "phone", "profile", "add", user, "--username", user, "--domain", `127.0.0.1:${pbxPort}`, "--password-stdin",
-      ...(extra[user] ?? []),
-    ], { stdin: TEST_USERS[user] });
-    assertEquals(run.code, 0, run.stderr);
-  }
+  await addProfiles(home, pbxPort, {
+    alice: extra.alice ?? [],
+    bob: extra.bob ?? [],
+    carol: extra.carol ?? [],
+  });
   return home;
 }
 
@@ -39,16 +46,14 @@ Deno.test("auto_hold: a second call holds the first; hanging up resumes it; off,
   await using _carol = await RunningSession.start(home, "carol");
 
   await t.step("accepting a second call holds the active one", async () => {
-    await ctl(home, "alice", "dial", "bob");
-    await ctl(home, "bob", "wait", "ringing");
-    await ctl(home, "bob", "accept");
-    await ctl(home, "alice", "wait", "established");
-    await ctl(home, "carol", "dial", "alice");
-    await ctl(home, "alice", "wait", "ringing");
-    await ctl(home, "alice", "accept");
-    await ctl(home, "carol", "wait", "established");
+    await connect(home, "alice", "bob");
+    await connect(home, "carol", "alice");
     const calls = byNumber((await ctlJson(home, "alice", "status")).data.calls);
-    assertEquals([calls.bob.held, calls.carol.state, calls.carol.held], [true, "established", false]);
+    assertEquals([calls.bob.held, calls.carol.state, calls.carol.held], [
+      true,
+      "established",
+      false,
+    ]);
   });
 
   await t.step("hanging up the active call resumes the held one", async () => {
@@ -60,26 +65,23 @@ Deno.test("auto_hold: a second call holds the first; hanging up resumes it; off,
     await ctl(home, "bob", "wait", "idle");
   });
 
-  await t.step("with auto_hold off, a second call leaves the first active (baresip 1.0.0 holds it anyway)", async () => {
-    await ctl(home, "alice", "shutdown");
-    await alice.exited();
-    const edited = await ringo(home, ["phone", "profile", "edit", "alice", "--no-auto-hold"]);
-    assertEquals(edited.code, 0, edited.stderr);
-    await using _again = await RunningSession.start(home, "alice");
-    await ctl(home, "alice", "dial", "bob");
-    await ctl(home, "bob", "wait", "ringing");
-    await ctl(home, "bob", "accept");
-    await ctl(home, "alice", "wait", "established");
-    await ctl(home, "carol", "dial", "alice");
-    await ctl(home, "alice", "wait", "ringing");
-    await ctl(home, "alice", "accept");
-    await ctl(home, "carol", "wait", "established");
-    const calls = byNumber((await ctlJson(home, "alice", "status")).data.calls);
-    assertEquals([calls.bob.held, calls.carol.held], [alwaysHolds, false]);
-    await ctl(home, "alice", "hangup");
-    await ctl(home, "alice", "hangup");
-    await ctl(home, "alice", "wait", "idle");
-  });
+  await t.step(
+    "with auto_hold off, a second call leaves the first active (baresip 1.0.0 holds it anyway)",
+    async () => {
+      await ctl(home, "alice", "shutdown");
+      await alice.exited();
+      const edited = await ringo(home, ["phone", "profile", "edit", "alice", "--no-auto-hold"]);
+      assertEquals(edited.code, 0, edited.stderr);
+      await using _again = await RunningSession.start(home, "alice");
+      await connect(home, "alice", "bob");
+      await connect(home, "carol", "alice");
+      const calls = byNumber((await ctlJson(home, "alice", "status")).data.calls);
+      assertEquals([calls.bob.held, calls.carol.held], [alwaysHolds, false]);
+      await ctl(home, "alice", "hangup");
+      await ctl(home, "alice", "hangup");
+      await ctl(home, "alice", "wait", "idle");
+    },
+  );
 });
 
 Deno.test("deflection sends an incoming call on to deflect_target, and says so in events and history", async () => {
@@ -93,7 +95,10 @@ Deno.test("deflection sends an incoming call on to deflect_target, and says so i
   await ctl(home, "bob", "accept");
   await ctl(home, "bob", "wait", "established");
   const alice = (await ctlJson(home, "alice", "status")).data;
-  assertEquals(alice.calls.filter((c: Json) => c.state === "established").map((c: Json) => c.number), ["bob"]);
+  assertEquals(
+    alice.calls.filter((c: Json) => c.state === "established").map((c: Json) => c.number),
+    ["bob"],
+  );
   await ctl(home, "carol", "wait", "idle", "--timeout", "15s");
   assertEquals((await ctlJson(home, "carol", "status")).data.last_call.outcome, "deflected");
   await ctl(home, "alice", "hangup");
@@ -114,5 +119,37 @@ Deno.test("catch-all asked for explicitly needs baresip ≥ 3.11, and says so in
   }
   const run = await ringo(home, ["phone", "start", "alice", "--headless"]);
   assertEquals(run.code, 1);
-  assertMatch(run.stderr, /^ringo: catch-all accounts \(answering calls to any user at this agent\) needs baresip ≥ 3\.11\.0/m);
+  assertMatch(
+    run.stderr,
+    /^ringo: catch-all accounts \(answering calls to any user at this agent\) needs baresip ≥ 3\.11\.0/m,
+  );
+});
+
+Deno.test("custom headers reach the callee with one ${uuid} per INVITE, or baresip 1.x says why it cannot", async () => {
+  await using pbx = await startPbx();
+  await using home = await setUp(pbx.port, {
+    alice: ["--header", "X-Trace=call-${uuid}", "--header", "X-Again=${uuid}"],
+    bob: ["--header-display", "Trace=${X-Trace}", "--header-display", "Again=${X-Again}"],
+  });
+  if (!caps.has("custom-headers")) {
+    const run = await ringo(home, ["phone", "start", "alice", "--headless"]);
+    assertEquals(run.code, 1);
+    assertMatch(
+      run.stderr,
+      /^ringo: custom SIP headers on outgoing INVITEs needs baresip ≥ 2\.0\.0/m,
+    );
+    return;
+  }
+  await using _alice = await RunningSession.start(home, "alice");
+  await using _bob = await RunningSession.start(home, "bob");
+  await ctl(home, "alice", "dial", "bob");
+  await ctl(home, "bob", "wait", "ringing");
+  const views = Object.fromEntries(
+    (await ctlJson(home, "bob", "status")).data.calls[0].header_views.map((
+      v: Json,
+    ) => [v.label, v.value]),
+  );
+  assertMatch(views.Trace, /^call-[0-9a-f-]{36}$/);
+  assertEquals(views.Trace, `call-${views.Again}`);
+  await ctl(home, "bob", "hangup");
 });

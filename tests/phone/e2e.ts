@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { type PhonePaths, phonePaths } from "../../phone/paths.ts";
+import { TEST_USERS } from "../pbx/pbx.ts";
 import { baresipChildren, DENO_FLAGS, isAlive, readUntil, REPO } from "../flow/e2e.ts";
 
 export { baresipChildren, isAlive };
@@ -85,6 +86,40 @@ export async function ringo(
   const output = await child.output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/**
+ * `ringo phone profile add` for test users of the PBX on `port` (their
+ * passwords through `--password-stdin`), each with its extra flags.
+ */
+export async function addProfiles(
+  home: PhoneHome,
+  port: number,
+  users: Partial<Record<keyof typeof TEST_USERS, readonly string[]>>,
+): Promise<void> {
+  for (const [user, flags] of Object.entries(users) as Array<[keyof typeof TEST_USERS, string[]]>) {
+    const run = await ringo(home, [
+      "phone",
+      "profile",
+      "add",
+      user,
+      "--username",
+      user,
+      "--domain",
+      `127.0.0.1:${port}`,
+      "--password-stdin",
+      ...flags,
+    ], { stdin: TEST_USERS[user] });
+    if (run.code !== 0) throw new Error(`profile add ${user} exited ${run.code}: ${run.stderr}`);
+  }
+}
+
+/** `caller` dials `callee`, which answers; resolves once the caller's call is established. */
+export async function connect(home: PhoneHome, caller: string, callee: string): Promise<void> {
+  await ctl(home, caller, "dial", callee);
+  await ctl(home, callee, "wait", "ringing", "--timeout", "15s");
+  await ctl(home, callee, "accept");
+  await ctl(home, caller, "wait", "established");
 }
 
 /** `ringo control -t target args… --json`, parsed. */

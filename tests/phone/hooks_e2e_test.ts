@@ -7,7 +7,16 @@
 import { join } from "node:path";
 import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctl, ctlJson, type Json, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
+import {
+  addProfiles,
+  ctl,
+  ctlJson,
+  type Json,
+  phoneHome,
+  ringo,
+  ringoCommand,
+  RunningSession,
+} from "./e2e.ts";
 
 const EVENTS = [
   "profile_loaded",
@@ -116,4 +125,82 @@ Deno.test("hooks run on each event with RINGO_* variables and without the passwo
   assertEquals((await read("profile_loaded", "alice")).RINGO_PROFILE, "alice");
   const log = await Deno.readTextFile(join(home.paths.logsDir, "bob.log"));
   assertMatch(log, /hook call_ended \(env > .*\) exited with code 0 in \d+ ms/);
+});
+
+Deno.test("the call_outgoing hook names the call it is about", async () => {
+  await using pbx = await startPbx();
+  await using home = await phoneHome();
+  const out = join(home.dir, "outgoing.json");
+  await Deno.mkdir(home.paths.configDir, { recursive: true });
+  await Deno.writeTextFile(
+    join(home.paths.configDir, "ringo.toml"),
+    `[[hooks]]\nevent = "call_outgoing"\ncommand = "printf %s \\"$RINGO_EVENT_DATA\\" > '${out}'"\n`,
+  );
+  await addProfiles(home, pbx.port, { alice: [], bob: [] });
+  await using _alice = await RunningSession.start(home, "alice");
+  await using _bob = await RunningSession.start(home, "bob");
+  await ctl(home, "alice", "dial", "bob");
+  await ctl(home, "bob", "wait", "ringing");
+  const id = (await ctlJson(home, "alice", "status")).data.calls[0].id;
+  await ctl(home, "alice", "hangup");
+  await ctl(home, "alice", "wait", "idle");
+  await ctl(home, "alice", "shutdown");
+  await _alice.exited();
+  const data: Json = JSON.parse(await Deno.readTextFile(out));
+  assertEquals([data.number, data.call_id], ["bob", id]);
+});
+
+Deno.test("desktop notifications name the contact, and --no-notify turns them off", async () => {
+  await using pbx = await startPbx();
+  // A notify-send of our own on PATH records what it is asked to show.
+  const bin = await Deno.makeTempDir({ prefix: "ringo-notify-" });
+  const shown = join(bin, "shown.txt");
+  await Deno.writeTextFile(
+    join(bin, "notify-send"),
+    `#!/bin/sh\nprintf '%s|' "$@" >> '${shown}'\necho >> '${shown}'\n`,
+    { mode: 0o755 },
+  );
+  try {
+    await using home = await phoneHome();
+    home.env.PATH = `${bin}:${home.env.PATH}`;
+    await addProfiles(home, pbx.port, { alice: [], bob: [] });
+    await Deno.writeTextFile(
+      join(home.paths.configDir, "contacts.toml"),
+      '[[contacts]]\nname = "Alice A."\nnumbers = ["alice"]\n',
+    );
+    for (const flags of [["--headless"], ["--headless", "--no-notify"]]) {
+      await using bob = await RunningSession.start(home, "bob", flags);
+      const call = await ringo(home, [
+        "phone",
+        "call",
+        "bob",
+        "--profile",
+        "alice",
+        "--ring-timeout",
+        "1s",
+      ]);
+      assertEquals(call.code, 6, call.stdout + call.stderr);
+      const status = await ctlJson(home, "bob", "status");
+      assertEquals([status.data.last_call.outcome, status.data.last_call.contact], [
+        "missed",
+        "Alice A.",
+      ]);
+      await ctl(home, "bob", "shutdown");
+      await bob.exited();
+    }
+    const lines = (await Deno.readTextFile(shown)).trim().split("\n");
+    assertEquals(
+      lines.some((l) => l.includes("ringo: call from Alice A. (alice)")),
+      true,
+      lines.join("\n"),
+    );
+    assertEquals(
+      lines.some((l) => l.includes("ringo: missed call from Alice A. (alice)")),
+      true,
+      lines.join("\n"),
+    );
+    assertEquals(lines.length, 2, "--no-notify showed nothing");
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
 });

@@ -12,9 +12,17 @@ import { mixToMono } from "../../core/audio/resample.ts";
 import { summarizeAudio } from "../../core/audio/spectrum.ts";
 import { CALL_EXIT_CODES } from "../../phone/oneshot.ts";
 import { readUntil } from "../flow/e2e.ts";
-import { startPbx, TEST_USERS } from "../pbx/pbx.ts";
+import { startPbx } from "../pbx/pbx.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
-import { ctlJson, type Json, phoneHome, ringo, ringoCommand, RunningSession } from "./e2e.ts";
+import {
+  addProfiles,
+  ctlJson,
+  type Json,
+  phoneHome,
+  ringo,
+  ringoCommand,
+  RunningSession,
+} from "./e2e.ts";
 
 function rejectingWebhook() {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
@@ -40,22 +48,7 @@ Deno.test("ringo phone call: an exit code per outcome, a WAV played, DTMF sent, 
   await using pbx = await startPbx({ webhookUrl: webhook.url });
   await using home = await phoneHome();
   const domain = `127.0.0.1:${pbx.port}`;
-  for (const user of ["alice", "bob"] as const) {
-    const run = await ringo(home, [
-      "phone",
-      "profile",
-      "add",
-      user,
-      "--username",
-      user,
-      "--domain",
-      domain,
-      "--password-stdin",
-    ], {
-      stdin: TEST_USERS[user],
-    });
-    assertEquals(run.code, 0, run.stderr);
-  }
+  await addProfiles(home, pbx.port, { alice: [], bob: [] });
   const call = (...args: string[]) =>
     ringo(home, ["phone", "call", ...args, "--profile", "alice", "--json"]);
   try {

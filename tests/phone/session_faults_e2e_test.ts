@@ -165,7 +165,7 @@ Deno.test("malformed and oversized control frames get an error answer; the sessi
         const n = await conn.write(
           encodeNetstring(JSON.stringify({ id: "next", command: "calls", args: [] })),
         )
-          .then(() => conn.read(buffer), () => null);
+          .then(() => conn.read(buffer)).catch(() => null);
         if (n === null) closed = true;
         else {for (const f of parser.push(buffer.subarray(0, n))) {
             replies.push(JSON.parse(new TextDecoder().decode(f)));
@@ -273,4 +273,16 @@ Deno.test("a broken ringo.toml is a warning with its line, and the session start
     /^ringo: warning: .*ringo\.toml: line 2: .*; using the default configuration$/m,
   );
   assertEquals((await ctlJson(home, "solo", "status")).ok, true);
+});
+
+Deno.test("a lost terminal (SIGHUP) stops a session cleanly", async () => {
+  await using home = await phoneHome();
+  await addProfile(home, "solo", "--username", "solo", "--domain", "127.0.0.1", "--regint", "0");
+  const session = await RunningSession.start(home, "solo");
+  const engines = session.baresip();
+  const { status, output } = await session.stop("SIGHUP");
+  assertEquals(status.code, 129);
+  assertMatch(output, /stopped \(SIGHUP received\)/);
+  assertEquals(engines.filter(isAlive), []);
+  assertEquals(sessionFiles(home), []);
 });
