@@ -122,7 +122,20 @@ export function displayPath(path: string, cwd = Deno.cwd()): string {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
-async function scenarioFilesIn(dir: string): Promise<string[]> {
+/**
+ * The files below `dir` that `accept` takes, sorted by name within each
+ * folder, recursively; hidden folders and `node_modules`, `.git`, `dist`…
+ * are not entered.
+ *
+ * @example
+ * ```ts
+ * await filesBelow("scenarios", (name) => name.endsWith(".js")); // ["/…/scenarios/a.js", …]
+ * ```
+ */
+export async function filesBelow(
+  dir: string,
+  accept: (name: string, path: string) => boolean | Promise<boolean>,
+): Promise<string[]> {
   const entries: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(dir)) entries.push(entry);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -131,13 +144,17 @@ async function scenarioFilesIn(dir: string): Promise<string[]> {
     const path = join(dir, entry.name);
     if (entry.isDirectory) {
       if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) {
-        files.push(...await scenarioFilesIn(path));
+        files.push(...await filesBelow(path, accept));
       }
-    } else if (entry.isFile && isScenarioName(entry.name) && await importsFlow(path)) {
+    } else if (entry.isFile && await accept(entry.name, path)) {
       files.push(path);
     }
   }
   return files;
+}
+
+function scenarioFilesIn(dir: string): Promise<string[]> {
+  return filesBelow(dir, async (name, path) => isScenarioName(name) && await importsFlow(path));
 }
 
 function isScenarioName(name: string): boolean {

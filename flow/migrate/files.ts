@@ -9,7 +9,7 @@
  */
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { RingoError } from "../../core/errors.ts";
-import { displayPath } from "../discover.ts";
+import { displayPath, filesBelow } from "../discover.ts";
 import { migrateSource, type MigrationResult, MigrationSyntaxError } from "./rewrite.ts";
 
 /** Options of {@link migrateFiles}. */
@@ -42,7 +42,6 @@ export interface MigratedFile {
 export class MigrateError extends RingoError {}
 
 const SOURCE = /\.(m?js|cjs)$/;
-const SKIPPED_DIRS = new Set(["node_modules", ".git", "dist", "coverage"]);
 
 /**
  * Migrates every ringo-flow scenario in `paths` (files, or folders: every
@@ -117,7 +116,11 @@ export async function migrateFiles(
       continue;
     }
     if (!options.dryRun) {
-      if (!options.force && await exists(target)) {
+      await Deno.mkdir(dirname(target), { recursive: true });
+      try {
+        await Deno.writeTextFile(target, result.code, { createNew: !options.force });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
         out.push({
           ...base,
           result,
@@ -126,8 +129,6 @@ export async function migrateFiles(
         });
         continue;
       }
-      await Deno.mkdir(dirname(target), { recursive: true });
-      await Deno.writeTextFile(target, result.code);
     }
     out.push({ ...base, result, written: !options.dryRun });
   }
@@ -160,27 +161,14 @@ async function findSources(paths: readonly string[], cwd: string): Promise<Sourc
       continue;
     }
     const before = found.length;
-    for (const file of await sourcesIn(path)) found.push({ path: file, base: path });
+    for (const file of await filesBelow(path, (name) => SOURCE.test(name))) {
+      found.push({ path: file, base: path });
+    }
     if (found.length === before) throw new MigrateError(`no .js scenarios in ${given}`);
   }
   return found;
 }
 
-async function sourcesIn(dir: string): Promise<string[]> {
-  const entries: Deno.DirEntry[] = [];
-  for await (const entry of Deno.readDir(dir)) entries.push(entry);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) {
-      if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) {
-        files.push(...await sourcesIn(path));
-      }
-    } else if (entry.isFile && SOURCE.test(entry.name)) files.push(path);
-  }
-  return files;
-}
 
 function targetPath(source: Source, helper: boolean, out: string | undefined, cwd: string): string {
   const name = basename(source.path, extname(source.path));
@@ -212,13 +200,4 @@ function mapImport(
     };
   }
   return spec;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
