@@ -169,7 +169,6 @@ async function findSources(paths: readonly string[], cwd: string): Promise<Sourc
   return found;
 }
 
-
 function targetPath(source: Source, helper: boolean, out: string | undefined, cwd: string): string {
   const name = basename(source.path, extname(source.path));
   const file = `${helper && !name.startsWith("_") ? "_" : ""}${name}.ts`;
