@@ -135,10 +135,20 @@ export async function agent(name: string, config?: AgentConfig): Promise<Agent> 
       `agent("${name}"): metadata must be an object, got ${JSON.stringify(metadata)}`,
     );
   }
+  let kept: Record<string, unknown>;
+  try {
+    kept = deepFreeze(structuredClone(metadata ?? {}));
+  } catch (error) {
+    throw new FlowError(
+      `agent("${name}"): metadata must be plain data (no functions or class instances): ${
+        (error as Error).message
+      }`,
+    );
+  }
   const info = await rt.call("agent.start", [name, config ? settings : null]) as AgentInfo;
   rt.names.set(info.handle, info.name);
   rt.views.set(info.handle, info.view);
-  return new Agent(rt, info, deepFreeze(structuredClone(metadata ?? {})));
+  return new Agent(rt, info, kept);
 }
 
 /**
