@@ -79,6 +79,13 @@ export interface AgentConfig {
   rtp_timeout?: Duration;
 }
 
+/**
+ * The only "name" `new Agent(…)` takes: a sentence, so that the type check
+ * of `new Agent("A", config)` says what to write instead.
+ */
+export type UseAgentFunction =
+  "new Agent() does not start an agent: write `await agent(name, config)`";
+
 /** What {@link Agent.info} returns: the agent in one plain object. */
 export interface AgentDescription {
   name: string;
@@ -162,10 +169,18 @@ export class Agent {
   readonly #metadata: Readonly<Record<string, unknown>>;
 
   /**
-   * @internal Agents are made by {@link agent}: `await agent(name, config)`.
-   * `new Agent(name, config)` (ringo-flow's way) throws a sentence saying so.
+   * Agents are made by {@link agent}: `await agent(name, config)`. This
+   * signature exists so that `new Agent(name, config)` (ringo-flow's way)
+   * fails the type check with that sentence; at run time it throws it.
    */
-  constructor(rt: Runtime, info: AgentInfo, metadata: Readonly<Record<string, unknown>> = {}) {
+  constructor(name: UseAgentFunction, config?: AgentConfig);
+  /** @internal Used by {@link agent}. */
+  constructor(rt: Runtime, info: AgentInfo, metadata?: Readonly<Record<string, unknown>>);
+  constructor(
+    rt: Runtime | string,
+    info?: AgentInfo | AgentConfig,
+    metadata: Readonly<Record<string, unknown>> = {},
+  ) {
     if (typeof (rt as Partial<Runtime>)?.requireRun !== "function" || typeof info !== "object") {
       const name = typeof rt === "string" ? JSON.stringify(rt) : "name";
       throw new FlowError(
@@ -177,8 +192,8 @@ export class Agent {
         },
       );
     }
-    this.#rt = rt;
-    this.#info = info;
+    this.#rt = rt as Runtime;
+    this.#info = info as AgentInfo;
     this.#metadata = metadata;
   }
 

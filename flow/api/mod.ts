@@ -25,7 +25,14 @@
  *
  * @module
  */
-export { Agent, agent, type AgentConfig, type AgentDescription, type Duration } from "./agent.ts";
+export {
+  Agent,
+  agent,
+  type AgentConfig,
+  type AgentDescription,
+  type Duration,
+  type UseAgentFunction,
+} from "./agent.ts";
 export { type AudioConnectionOptions, file, silent, tone, verifyAudioConnection } from "./audio.ts";
 export { env, loadEnv, log, metric, uuid } from "./context.ts";
 export { CallDroppedError, defaultTimeout, TimeoutError, until, wait } from "./until.ts";

@@ -216,6 +216,21 @@ scenario("outside teardown, hanging up nothing is an error", async ({ a }) => {
   });
 });
 
+Deno.test("new Agent(…) fails the type check with the sentence that says what to write", async () => {
+  await using dir = await scenarioDir({
+    "call.ts": `import { Agent } from "@ringo/flow";
+const a = new Agent("A", { username: "alice", domain: "pbx" });
+`,
+  });
+  const result = await ringoFlow(["check", join(dir.path, "call.ts")]);
+  assertEquals(result.code, 2, result.stdout + result.stderr);
+  assertMatch(
+    result.stderr,
+    /new Agent\(\) does not start an agent: write `await agent\(name, config\)`/,
+  );
+  assertMatch(result.stderr, /call\.ts:2:\d+/);
+});
+
 Deno.test("a misspelt verb fails before any agent starts, with file and line", async () => {
   await using dir = await scenarioDir({
     "call.ts": `import { agent } from "@ringo/flow";
