@@ -2,7 +2,7 @@
  * The `ringo flow` command line: `run`, `check`, `init`, `migrate` and
  * `serve`, declared with Optique, and their dispatch to {@link runFlow},
  * {@link checkFlow} and {@link initFlow} in `../flow/cli.ts`,
- * {@link migrateFlow} in `../flow/migrate/command.ts` and {@link serveFlow}
+ * `migrateFlow` in `../flow/migrate/command.ts` and {@link serveFlow}
  * in `../flow/serve/command.ts`.
  *
  * @module
@@ -14,7 +14,6 @@ import { argument, command, constant, flag, option } from "@optique/core/primiti
 import type { InferValue, Parser } from "@optique/core/parser";
 import { choice, string } from "@optique/core/valueparser";
 import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
-import { migrateFlow } from "../flow/migrate/command.ts";
 import { serveFlow } from "../flow/serve/command.ts";
 import { splitList } from "./lists.ts";
 import { VERSION } from "./version.ts";
@@ -333,13 +332,16 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
     case "init":
       return initFlow({ dir: parsed.dir, force: parsed.force });
     case "migrate":
-      return migrateFlow({
-        paths: [...parsed.paths],
-        out: parsed.out,
-        force: parsed.force,
-        dryRun: parsed.dryRun,
-        check: !parsed.noCheck,
-      });
+      // Loaded on use: it brings the TypeScript compiler, which nothing else needs.
+      return import("../flow/migrate/command.ts").then(({ migrateFlow }) =>
+        migrateFlow({
+          paths: [...parsed.paths],
+          out: parsed.out,
+          force: parsed.force,
+          dryRun: parsed.dryRun,
+          check: !parsed.noCheck,
+        })
+      );
     case "serve":
       return serveFlow({
         config: parsed.config,
