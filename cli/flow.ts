@@ -1,8 +1,9 @@
 /**
- * The `ringo flow` command line: `run`, `check`, `init` and `serve`, declared
- * with Optique, and their dispatch to {@link runFlow}, {@link checkFlow} and
- * {@link initFlow} in `../flow/cli.ts` and {@link serveFlow} in
- * `../flow/serve/command.ts`.
+ * The `ringo flow` command line: `run`, `check`, `init`, `migrate` and
+ * `serve`, declared with Optique, and their dispatch to {@link runFlow},
+ * {@link checkFlow} and {@link initFlow} in `../flow/cli.ts`,
+ * `migrateFlow` in `../flow/migrate/command.ts` and {@link serveFlow}
+ * in `../flow/serve/command.ts`.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { message } from "@optique/core/message";
 import { multiple, optional, withDefault } from "@optique/core/modifiers";
 import { argument, command, constant, flag, option } from "@optique/core/primitives";
 import type { InferValue, Parser } from "@optique/core/parser";
-import { string } from "@optique/core/valueparser";
+import { choice, string } from "@optique/core/valueparser";
 import { checkFlow, initFlow, runFlow } from "../flow/cli.ts";
 import { serveFlow } from "../flow/serve/command.ts";
 import { splitList } from "./lists.ts";
@@ -33,6 +34,10 @@ const envFile = multiple(option("--env-file", string({ metavar: "FILE" }), {
 }));
 
 const grants = {
+  root: optional(option("--root", string({ metavar: "DIR" }), {
+    description:
+      message`Let scenarios read and import helpers from DIR, a folder holding them all (default: the folder each was found in); only the given paths run.`,
+  })),
   allowRead: multiple(option("--allow-read", string({ metavar: "PATHS" }), {
     description:
       message`Let scenarios read these paths too (comma-separated; without PATHS: everything).`,
@@ -93,6 +98,19 @@ export const runCommand = command(
       false,
     ),
     json,
+    jsonFormat: optional(
+      option("--json-format", choice(["ringo", "ringo-flow"], { metavar: "FORMAT" }), {
+        description:
+          message`Shape of the NDJSON events: ringo's own (default), or ringo-flow's for its CI parsers (implies --json).`,
+      }),
+    ),
+    metrics: withDefault(
+      flag("--metrics", {
+        description:
+          message`Report each agent's figures as metrics: registration time, post-dial delay, setup time, call duration, MOS, jitter, loss, RTT.`,
+      }),
+      false,
+    ),
     junit: optional(option("--junit", string({ metavar: "FILE" }), {
       description: message`Write a JUnit XML report to FILE.`,
     })),
@@ -160,6 +178,42 @@ export const initCommand = command(
   },
 );
 
+/** `ringo flow migrate`. */
+export const migrateCommand = command(
+  "migrate",
+  object({
+    action: constant("migrate"),
+    paths: multiple(
+      argument(string({ metavar: "PATH" }), {
+        description: message`ringo-flow .js scenarios, or folders of them.`,
+      }),
+    ),
+    out: optional(option("--out", string({ metavar: "DIR" }), {
+      description: message`Write the .ts files below DIR instead of beside each source.`,
+    })),
+    force: withDefault(
+      flag("--force", { description: message`Overwrite .ts files that exist.` }),
+      false,
+    ),
+    dryRun: withDefault(
+      flag("--dry-run", {
+        description: message`Print the migrated files instead of writing them.`,
+      }),
+      false,
+    ),
+    noCheck: withDefault(
+      flag("--no-check", {
+        description: message`Do not type-check and list the migrated scenarios afterwards.`,
+      }),
+      false,
+    ),
+  }),
+  {
+    description:
+      message`Rewrite ringo-flow JavaScript scenarios as @ringo/flow TypeScript, listing what needs a person (with the line); exit 1 then, 2 on unusable input.`,
+  },
+);
+
 const flowDescription = {
   description: message`Run telephony test scenarios written in TypeScript.`,
 };
@@ -201,7 +255,7 @@ export const serveCommand = command(
 /** The `ringo flow` command and its subcommands. */
 export const flowCommand = command(
   "flow",
-  or(runCommand, checkCommand, initCommand, serveCommand),
+  or(runCommand, checkCommand, initCommand, migrateCommand, serveCommand),
   flowDescription,
 );
 
@@ -221,6 +275,8 @@ export function flowCommandFor(
       return command("flow", checkCommand, flowDescription);
     case "init":
       return command("flow", initCommand, flowDescription);
+    case "migrate":
+      return command("flow", migrateCommand, flowDescription);
     case "serve":
       return command("flow", serveCommand, flowDescription);
   }
@@ -250,7 +306,9 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         timeout: parsed.timeout,
         bail: parsed.bail,
         logs: parsed.logs,
-        json: parsed.json,
+        json: parsed.json || parsed.jsonFormat !== undefined,
+        jsonFormat: parsed.jsonFormat,
+        metrics: parsed.metrics,
         junit: parsed.junit,
         saveAudio: parsed.saveAudio.at(-1),
         pcap: parsed.pcap,
@@ -273,6 +331,17 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
       });
     case "init":
       return initFlow({ dir: parsed.dir, force: parsed.force });
+    case "migrate":
+      // Loaded on use: it brings the TypeScript compiler, which nothing else needs.
+      return import("../flow/migrate/command.ts").then(({ migrateFlow }) =>
+        migrateFlow({
+          paths: [...parsed.paths],
+          out: parsed.out,
+          force: parsed.force,
+          dryRun: parsed.dryRun,
+          check: !parsed.noCheck,
+        })
+      );
     case "serve":
       return serveFlow({
         config: parsed.config,
@@ -290,6 +359,7 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
  * of `*` (what a bare `--allow-read` becomes) grants everything.
  */
 function grantsOf(parsed: {
+  root?: string;
   allowRead: readonly string[];
   allowNet: readonly string[];
   allowEnv: readonly string[];
@@ -301,6 +371,7 @@ function grantsOf(parsed: {
     return list.length > 0 ? list : undefined;
   };
   return {
+    root: parsed.root,
     allowRead: grant(parsed.allowRead),
     allowNet: grant(parsed.allowNet),
     allowEnv: grant(parsed.allowEnv),

@@ -61,6 +61,8 @@ export interface AgentOptions {
   name: string;
   /** The SIP account; without one the agent is a loopback agent on 127.0.0.1 with no registrar. */
   account?: AccountSettings;
+  /** A loopback agent's own settings (no `account`): headers it sends, display name, DTMF mode… */
+  loopbackSettings?: LoopbackSettings;
   /**
    * Register right after start with the account's regint (default: only on
    * `register()`). `start` resolves once the REGISTER is sent; `registered`
@@ -92,6 +94,12 @@ export interface AgentOptions {
   /** Environment used to find baresip (`RINGO_BARESIP`, `PATH`); default the process's. */
   env?: Record<string, string | undefined>;
 }
+
+/** The account settings that apply to a loopback agent (no registrar). */
+export type LoopbackSettings = Pick<
+  AccountSettings,
+  "display_name" | "dtmf_mode" | "media_enc" | "audio_codecs" | "headers"
+>;
 
 /** Options of {@link Agent.waitFor}. */
 export interface WaitOptions {
@@ -217,16 +225,21 @@ export class Agent extends EventTarget implements AsyncDisposable {
     const install = await detectBaresip(options.env);
     const dialect = Dialect.of(install);
     const given = options.account ? parseAccountSettings(options.account) : undefined;
-    if (given?.dtmf_mode === "info") dialect.capabilities.require("dtmf-info");
-    if (given?.dtmf_mode === "auto") dialect.capabilities.require("dtmf-auto");
-    if (headerList(given?.headers).length > 0) dialect.capabilities.require("custom-headers");
+    const local = !given && options.loopbackSettings
+      ? parseAccountSettings({ ...LOOPBACK_PLACEHOLDER, ...options.loopbackSettings })
+      : undefined;
+    const settings = given ?? local;
+    if (settings?.dtmf_mode === "info") dialect.capabilities.require("dtmf-info");
+    if (settings?.dtmf_mode === "auto") dialect.capabilities.require("dtmf-auto");
+    if (headerList(settings?.headers).length > 0) dialect.capabilities.require("custom-headers");
     if (given?.catchall) dialect.capabilities.require("catchall");
 
     for (let attempt = 1;; attempt++) {
       const ports = reserveAgentPorts();
       const configDir = await agentDir(options.name);
       await Deno.chmod(configDir, 0o700);
-      const account = given ?? loopbackAccount(options.name, ports.sip);
+      const account = given ??
+        { ...loopbackAccount(options.name, ports.sip), ...options.loopbackSettings };
       const loopback = !given || isLoopbackHost(given.domain);
       try {
         await writeAgentFiles(configDir, install, dialect, ports, account, loopback, options);
@@ -372,14 +385,9 @@ export class Agent extends EventTarget implements AsyncDisposable {
     }
   }
 
-  /** Answers the ringing incoming call. */
-  async accept(): Promise<void> {
-    const call = currentCall(this.#snapshot);
-    if (!call || call.direction !== "incoming" || call.state !== "ringing") {
-      throw new AgentError(
-        `agent "${this.name}" has no ringing incoming call to accept (state: ${this.state})`,
-      );
-    }
+  /** Answers the ringing incoming call (the newest, or call `callId`). */
+  async accept(callId?: string): Promise<void> {
+    const call = this.#ringingCall("accept", callId);
     await this.command("accept", this.dialect.callParams(call.id));
     if (this.dialect.acceptHoldsOthers(this.#autoHold)) {
       for (const other of this.#snapshot.calls) {
@@ -390,19 +398,15 @@ export class Agent extends EventTarget implements AsyncDisposable {
   }
 
   /**
-   * Declines the ringing incoming call with `code` (486 Busy Here by
-   * default; others need baresip ≥ 3.19) and an optional one-line reason.
+   * Declines the ringing incoming call (the newest, or call `callId`) with
+   * `code` (486 Busy Here by default; others need baresip ≥ 3.19) and an
+   * optional one-line reason.
    */
-  async reject(code = 486, reason?: string): Promise<void> {
+  async reject(code = 486, reason?: string, callId?: string): Promise<void> {
     if (!isDeclineCode(code)) {
       throw new AgentError(`cannot decline with ${code}: expected a final code from 400 to 699`);
     }
-    const call = currentCall(this.#snapshot);
-    if (!call || call.direction !== "incoming" || call.state !== "ringing") {
-      throw new AgentError(
-        `agent "${this.name}" has no ringing incoming call to reject (state: ${this.state})`,
-      );
-    }
+    const call = this.#ringingCall("reject", callId);
     const params = this.dialect.rejectParams(call.id, code, reason);
     await this.#ending(call, { code }, () => this.command("hangup", params));
   }
@@ -940,6 +944,20 @@ export class Agent extends EventTarget implements AsyncDisposable {
     return call;
   }
 
+  #ringingCall(verb: string, callId?: string): CallSnapshot {
+    const call = callId === undefined
+      ? currentCall(this.#snapshot)
+      : this.#snapshot.calls.find((c) => c.id === callId);
+    if (!call || call.direction !== "incoming" || call.state !== "ringing") {
+      throw new AgentError(
+        `agent "${this.name}" has no ringing incoming call${
+          callId === undefined ? "" : ` ${callId}`
+        } to ${verb} (state: ${this.state})`,
+      );
+    }
+    return call;
+  }
+
   #requireRegistrar(verb: string): void {
     if (this.loopback) {
       throw new AgentError(
@@ -961,6 +979,9 @@ export class Agent extends EventTarget implements AsyncDisposable {
 function hasPassword(account: AccountSettings): boolean {
   return account.password !== undefined && account.password !== "";
 }
+
+/** Stands in for a loopback agent's user and domain while its settings are checked. */
+const LOOPBACK_PLACEHOLDER = { username: "loopback", domain: "127.0.0.1" };
 
 function loopbackAccount(name: string, sipPort: number): AccountSettings {
   return { username: sipUserPart(name), domain: `127.0.0.1:${sipPort}`, regint: 0 };

@@ -46,7 +46,7 @@ export const FEATURES: Readonly<Record<Feature, FeatureSpec>> = {
   },
   "reject-with-code": {
     description: "declining a call with a code other than 486 Busy Here",
-    api: "`reject(603)`, `reject(480)`",
+    api: "`reject(603)`, `respondIncoming(603)`",
     since: version("3.19.0"),
     origin: "baresip#3238 added scode=/reason= to hangup; before it hangup always sends 486",
   },

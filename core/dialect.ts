@@ -125,6 +125,32 @@ export class Dialect {
       : [["jitter_buffer_delay", "1-10"]];
   }
 
+  /**
+   * Why baresip cannot answer a new INVITE with `code` and `headers` at
+   * once (a sticky response, see incoming_calls.ts), or undefined when it
+   * can (then {@link rejectParams} sends it, and may still need a newer
+   * version for codes other than 486). Observed on 1.0.0, 3.14.0 and
+   * 4.10.0: every version sends `180 Ringing` as it accepts the INVITE,
+   * before ctrl_tcp reports CALL_INCOMING, so the final response follows a
+   * 180; `hangup` takes codes ≥ 400 only (4.x's menu: "Hangup scode must be
+   * >= 400", and no Contact would go with a 3xx) and no headers for the
+   * response (libre's `sipsess_reject` gets none from the menu).
+   */
+  immediateResponseLimit(code: number, headers?: Record<string, unknown>): string | undefined {
+    if (!Number.isInteger(code) || code < 300 || code > 699) {
+      return `an incoming call can be answered with a final code from 400 to 699, got ${code}`;
+    }
+    if (code < 400) {
+      return `baresip cannot answer an INVITE with ${code} (a redirect): its hangup command ` +
+        "takes codes from 400 up and adds no Contact; deflect(target) answers and transfers instead";
+    }
+    if (headers && Object.keys(headers).length > 0) {
+      return "baresip cannot add headers to its final response to an INVITE (up to 4.10.0, " +
+        "hangup takes only a status code and a reason phrase)";
+    }
+    return undefined;
+  }
+
   /** Parameters of `hangup` that end exactly call `callId` (versions before 1.1.0 ignore them). */
   hangupParams(callId: string | undefined): string | undefined {
     return callId && atLeast(this.version, HANGUP_CALL_ID_SINCE) ? callId : undefined;

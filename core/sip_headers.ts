@@ -102,3 +102,27 @@ export function headerRecord(headers: readonly SipHeader[]): Record<string, stri
   }
   return out;
 }
+
+/**
+ * All headers as a record keyed by full name (as {@link headerRecord}),
+ * each with every value in order, one entry per header line: values that
+ * contain commas stay whole.
+ *
+ * @example
+ * ```ts
+ * headerRecordAll([["History-Info", "<sip:a>;index=1"], ["history-info", "<sip:b>;index=1.1"]]);
+ * // { "History-Info": ["<sip:a>;index=1", "<sip:b>;index=1.1"] }
+ * ```
+ */
+export function headerRecordAll(headers: readonly SipHeader[]): Record<string, string[]> {
+  const keys = new Map<string, string>();
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of headers) {
+    const full = fullHeaderName(name);
+    const lower = full.toLowerCase();
+    const key = keys.get(lower) ?? full;
+    keys.set(lower, key);
+    (out[key] ??= []).push(value);
+  }
+  return out;
+}

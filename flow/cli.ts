@@ -19,13 +19,14 @@ import {
   stopAll,
 } from "../core/mod.ts";
 import { RingoError } from "../core/errors.ts";
-import { discoverScenarios, DiscoveryError } from "./discover.ts";
+import { discoverScenarios, DiscoveryError, type ScenarioFile, withRoot } from "./discover.ts";
 import { parseDuration } from "./duration.ts";
 import { EnvError, envFileList } from "./env.ts";
 import { HumanReporter } from "./report/human.ts";
 import { PcapSink, pcapTarget } from "./report/pcap.ts";
 import { JunitReporter } from "./report/junit.ts";
 import { ndjsonReporter } from "./report/ndjson.ts";
+import { ringoFlowNdjsonReporter } from "./report/ringo_flow_ndjson.ts";
 import type { Reporter, Writer } from "./report/events.ts";
 import { LoadFailure } from "./listing.ts";
 import { runScenarios } from "./runner.ts";
@@ -54,6 +55,10 @@ export interface FlowRunOptions extends FlowGrantOptions {
   logs?: boolean;
   /** NDJSON events on stdout instead of the human report. */
   json?: boolean;
+  /** The shape of those events: ringo's own (default) or ringo-flow's (implies `json`). */
+  jsonFormat?: "ringo" | "ringo-flow";
+  /** Report each agent's figures (registration and setup times, durations, MOS…) as metrics. */
+  metrics?: boolean;
   /** Write a JUnit XML report to this file. */
   junit?: string;
   quiet?: boolean;
@@ -77,6 +82,11 @@ export interface FlowRunOptions extends FlowGrantOptions {
 
 /** What scenarios may do beyond reading their own folder. */
 export interface FlowGrantOptions {
+  /**
+   * The folder scenarios may read and import helpers from (it must hold
+   * them all), instead of the folder each was found in.
+   */
+  root?: string;
   allowRead?: string[] | boolean;
   allowNet?: string[] | boolean;
   allowEnv?: string[] | boolean;
@@ -121,7 +131,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
     if (timeoutMs <= 0) throw new RingoError("--timeout must be more than 0");
     if (options.memoryLimit !== undefined) memoryLimitMb = parseMebibytes(options.memoryLimit);
     await requireEnvFile(options.envFile);
-    files = await discoverScenarios(options.paths ?? []);
+    files = rooted(await discoverScenarios(options.paths ?? []), options.root);
     // Every place the run writes is checked now, not after the scenarios ran.
     if (options.junit) await checkOutputFile("--junit", options.junit);
     if (options.saveAudio) await checkOutputFolder("--save-audio", options.saveAudio);
@@ -179,6 +189,7 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       verbose: options.verbose,
       grants: grants(options),
       saveAudioDir: options.saveAudio,
+      metrics: options.metrics,
       memoryLimitMb,
       pcap,
       sipEvents: options.sipMessages,
@@ -250,7 +261,7 @@ async function keepElsewhere(junit: JunitReporter): Promise<string | undefined> 
 export async function checkFlow(options: FlowCheckOptions): Promise<number> {
   try {
     await requireEnvFile(options.envFile);
-    const files = await discoverScenarios(options.paths ?? []);
+    const files = rooted(await discoverScenarios(options.paths ?? []), options.root);
     const ok = await checkScenarios(files, {
       grants: grants(options),
       envFile: options.envFile,
@@ -307,7 +318,9 @@ async function noteBaresipLimits(): Promise<void> {
 
 function makeReporters(options: FlowRunOptions, write: Writer): Reporter[] {
   const reporters: Reporter[] = [];
-  if (options.json) {
+  if (options.jsonFormat === "ringo-flow") {
+    reporters.push(ringoFlowNdjsonReporter({ write }));
+  } else if (options.json) {
     reporters.push(ndjsonReporter({ write }));
   } else {
     reporters.push(
@@ -333,6 +346,10 @@ function grants(options: FlowGrantOptions): SandboxGrants {
     allowEnv: list(options.allowEnv),
     allowImport: list(options.allowImport),
   };
+}
+
+function rooted(files: ScenarioFile[], root: string | undefined): ScenarioFile[] {
+  return root === undefined ? files : withRoot(files, root);
 }
 
 async function requireEnvFile(paths: string | string[] | undefined): Promise<void> {

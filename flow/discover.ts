@@ -73,6 +73,42 @@ export async function discoverScenarios(
 }
 
 /**
+ * Gives every file the folder `root` to read and import helper modules
+ * from (`--root`), instead of the folder it was found in; `root` must
+ * contain them all. Which scenarios run (and what `only` focuses on) is
+ * still decided by the paths given.
+ *
+ * @example
+ * ```ts
+ * // ringo flow run flows/smoke --root flows: flows/smoke/call.ts may import flows/lib/pbx.ts
+ * withRoot(await discoverScenarios(["flows/smoke"]), "flows");
+ * ```
+ */
+export function withRoot(
+  files: readonly ScenarioFile[],
+  root: string,
+  cwd = Deno.cwd(),
+): ScenarioFile[] {
+  const dir = resolve(cwd, root);
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(dir);
+  } catch {
+    throw new DiscoveryError(`--root ${root}: no such folder`);
+  }
+  if (!info.isDirectory) throw new DiscoveryError(`--root ${root}: not a folder`);
+  return files.map((f) => {
+    const rel = relative(dir, f.path);
+    if (rel.startsWith("..") || isAbsolute(rel)) {
+      throw new DiscoveryError(`--root ${root} does not contain ${f.file}`, {
+        hint: "give a folder that holds every scenario of the run and the helpers they import",
+      });
+    }
+    return { ...f, root: dir };
+  });
+}
+
+/**
  * The path as reports show it: relative to `cwd` when inside it, else absolute.
  *
  * @example
@@ -86,7 +122,20 @@ export function displayPath(path: string, cwd = Deno.cwd()): string {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
-async function scenarioFilesIn(dir: string): Promise<string[]> {
+/**
+ * The files below `dir` that `accept` takes, sorted by name within each
+ * folder, recursively; hidden folders and `node_modules`, `.git`, `dist`…
+ * are not entered.
+ *
+ * @example
+ * ```ts
+ * await filesBelow("scenarios", (name) => name.endsWith(".js")); // ["/…/scenarios/a.js", …]
+ * ```
+ */
+export async function filesBelow(
+  dir: string,
+  accept: (name: string, path: string) => boolean | Promise<boolean>,
+): Promise<string[]> {
   const entries: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(dir)) entries.push(entry);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -95,13 +144,17 @@ async function scenarioFilesIn(dir: string): Promise<string[]> {
     const path = join(dir, entry.name);
     if (entry.isDirectory) {
       if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) {
-        files.push(...await scenarioFilesIn(path));
+        files.push(...await filesBelow(path, accept));
       }
-    } else if (entry.isFile && isScenarioName(entry.name) && await importsFlow(path)) {
+    } else if (entry.isFile && await accept(entry.name, path)) {
       files.push(path);
     }
   }
   return files;
+}
+
+function scenarioFilesIn(dir: string): Promise<string[]> {
+  return filesBelow(dir, async (name, path) => isScenarioName(name) && await importsFlow(path));
 }
 
 function isScenarioName(name: string): boolean {

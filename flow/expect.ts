@@ -94,36 +94,51 @@ export class AssertionError extends Error {
   }
 }
 
-/** The matchers returned by {@link expect}. Each returns nothing on success and throws {@link AssertionError} on failure. */
+/**
+ * The matchers returned by {@link expect}. Each throws {@link AssertionError}
+ * on failure and returns the matchers of the same value on success, so they
+ * chain (`expect(code).toBeGreaterThanOrEqual(200).toBeLessThan(300)`); `.not`
+ * negates only the matcher after it.
+ */
 export interface Matchers {
   /** Same value (`Object.is`). */
-  toBe(expected: unknown): void;
+  toBe(expected: unknown): Matchers;
   /**
    * Deep equality: arrays, plain objects, `Map`, `Set`, `Date`, `RegExp` and
    * typed arrays compared by content; prototypes are ignored and object
    * keys whose value is `undefined` count as absent (like Jest's `toEqual`).
    */
-  toEqual(expected: unknown): void;
+  toEqual(expected: unknown): Matchers;
   /** The value is truthy. */
-  toBeTruthy(): void;
+  toBeTruthy(): Matchers;
   /** The value is falsy. */
-  toBeFalsy(): void;
+  toBeFalsy(): Matchers;
   /** A string containing a substring, or an array with an element that is (`Object.is`) the item. */
-  toContain(item: unknown): void;
+  toContain(item: unknown): Matchers;
   /** A string matching a regex, or containing a string. */
-  toMatch(pattern: RegExp | string): void;
+  toMatch(pattern: RegExp | string): Matchers;
   /** `actual > bound`; both numbers or both bigints. */
-  toBeGreaterThan(bound: number | bigint): void;
+  toBeGreaterThan(bound: number | bigint): Matchers;
   /** `actual >= bound`. */
-  toBeGreaterThanOrEqual(bound: number | bigint): void;
+  toBeGreaterThanOrEqual(bound: number | bigint): Matchers;
   /** `actual < bound`. */
-  toBeLessThan(bound: number | bigint): void;
+  toBeLessThan(bound: number | bigint): Matchers;
   /** `actual <= bound`. */
-  toBeLessThanOrEqual(bound: number | bigint): void;
+  toBeLessThanOrEqual(bound: number | bigint): Matchers;
   /** The value is not `undefined`. */
-  toBeDefined(): void;
+  toBeDefined(): Matchers;
   /** The value is `undefined`. */
-  toBeUndefined(): void;
+  toBeUndefined(): Matchers;
+  /**
+   * An empty string, array, `Map`, `Set` or plain object (no own enumerable
+   * keys); anything else is a misuse, reported as such.
+   */
+  toBeEmpty(): Matchers;
+  /**
+   * The value under test, so a checked value can be kept:
+   * `const id = await until(() => expect(b.header("X-Id")).toBeDefined().value())`.
+   */
+  value(): unknown;
   /** The same matchers, each negated. */
   readonly not: Matchers;
   /** The same matchers, reporting under `label`. */
@@ -302,9 +317,11 @@ interface Check {
 
 function makeMatchers(actual: unknown, label: string | undefined, negated: boolean): Matchers {
   const fmt = (v: unknown) => formatValue(v, { bare: label !== undefined });
-  const run = (matcher: string, check: (f: typeof fmt) => Check) => {
+  const run = (matcher: string, check: (f: typeof fmt) => Check): Matchers => {
     const result = check(fmt);
     report(matcher, result, actual, label, negated, fmt);
+    // The next matcher in a chain checks the same value, not negated.
+    return negated ? makeMatchers(actual, label, false) : matchers;
   };
   const compare = (matcher: string, bound: number | bigint, op: string, words: string) =>
     run(matcher, () => {
@@ -431,6 +448,26 @@ function makeMatchers(actual: unknown, label: string | undefined, negated: boole
         is: "is undefined",
         isNot: "is defined",
       })),
+    toBeEmpty: () =>
+      run("toBeEmpty", (f) => {
+        const size = sizeOf(actual);
+        return {
+          pass: size === 0,
+          expected: undefined,
+          should: "to be empty",
+          is: "is empty",
+          isNot: "is not empty",
+          ...(size === undefined
+            ? {
+              misuse:
+                `expected a string, an array, a Map, a Set or a plain object for toBeEmpty, got ${
+                  f(actual)
+                }`,
+            }
+            : {}),
+        };
+      }),
+    value: () => actual,
     get not() {
       return makeMatchers(actual, label, !negated);
     },
@@ -499,6 +536,17 @@ function isLabelledWrapper(value: unknown): value is Labelled<unknown> {
 
 function isObject(value: unknown): value is Record<PropertyKey, unknown> {
   return typeof value === "object" && value !== null;
+}
+
+/** The length of a string or array, the size of a Map or Set, the key count of a plain object. */
+function sizeOf(value: unknown): number | undefined {
+  if (typeof value === "string" || Array.isArray(value)) return value.length;
+  if (value instanceof Map || value instanceof Set) return value.size;
+  if (isObject(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return Object.keys(value).length;
+  }
+  return undefined;
 }
 
 function isComparable(a: unknown, b: unknown): a is number | bigint {

@@ -70,7 +70,10 @@ export interface CallView {
   direction: "incoming" | "outgoing";
   state: Exclude<State, "idle">;
   peer: PeerView;
+  /** This agent holds the call. */
   held: boolean;
+  /** The peer holds the call (its re-INVITE offered sendonly or inactive); baresip 1.0.0 never says. */
+  remoteHeld?: boolean;
   muted: boolean;
   startedAt: number;
   establishedAt?: number;
@@ -148,6 +151,11 @@ export interface MessageView {
   at: number;
 }
 
+/** How an agent answers new incoming calls, set by `respondIncoming()` / `deflect()`. */
+export type IncomingView =
+  | { kind: "respond"; code: number; reason?: string }
+  | { kind: "deflect"; target: string };
+
 /** Everything the host knows about one agent, pushed on every change. */
 export interface AgentView {
   registration: {
@@ -174,6 +182,8 @@ export interface AgentView {
   sending?: AudioSource;
   /** The SIP MESSAGEs the agent received, oldest first; absent: none yet. */
   messages?: MessageView[];
+  /** What the agent does with new incoming calls; absent: they ring. */
+  incoming?: IncomingView;
   /**
    * When the host saw the change this view shows, in milliseconds since the
    * epoch with sub-millisecond precision (`performance.timeOrigin + performance.now()`).
@@ -295,6 +305,18 @@ export type WorkerMessage =
     level: "debug" | "info" | "warn" | "error";
     /** Set for an agent's own event (a call, a DTMF digit…), sent by the host. */
     agent?: string;
+  }
+  /** A measured value: the scenario's `metric()`, or (from the host, `--metrics`) an agent's call figures. */
+  | {
+    type: "metric";
+    scenarioId: string;
+    name: string;
+    value: number;
+    unit?: string;
+    /** Set for an agent's figures, sent by the host. */
+    agent?: string;
+    /** Which call of the agent (1 for its first), for per-call figures. */
+    call?: number;
   }
   /**
    * Sent by the sandbox's relay (relay.ts), not by scenario code: the

@@ -42,6 +42,8 @@ export interface RunOptions extends LoadOptions {
   saveAudioDir?: string;
   /** Heap limit of each scenario file's thread in MiB (`--memory-limit`). */
   memoryLimitMb?: number;
+  /** Report each agent's figures as `metric` events (`--metrics`). */
+  metrics?: boolean;
   /** Writes each scenario's SIP signalling as pcap (`--pcap`). */
   pcap?: PcapSink;
   /** Emit each scenario's SIP signalling as a `sip` event before its end (`--sip-messages`). */
@@ -135,6 +137,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
           env: await loadEnv(s.source, options),
           saveAudioDir: options.saveAudioDir,
           keepSip,
+          metrics: options.metrics,
           onMessage: emit,
         });
         try {
@@ -155,6 +158,7 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
             env: await loadEnv(s.source, options),
             saveAudioDir: options.saveAudioDir,
             keepSip,
+            metrics: options.metrics,
             onMessage: emit,
           });
         }

@@ -1,8 +1,8 @@
 // Things done during a call through the PBX (re-INVITEs and DTMF pass the
-// proxy). setup() connects alice and bob before each scenario.
+// proxy). setup() connects A and B before each scenario.
 import { agent, expect, scenario, setup, State, teardown, until, wait } from "@ringo/flow";
 import type { Agent } from "@ringo/flow";
-import { account } from "./_accounts.ts";
+import { account, user } from "./_accounts.ts";
 
 interface Pair {
   a: Agent;
@@ -10,9 +10,9 @@ interface Pair {
 }
 
 setup(async (): Promise<Pair> => {
-  const a = await agent("A", account("alice"));
-  const b = await agent("B", account("bob"));
-  await a.dial("bob");
+  const a = await agent("A", account("A"));
+  const b = await agent("B", account("B"));
+  await a.dial(user("B"));
   await until(() => expect(b.state).toBe(State.Ringing), "15s");
   await b.accept();
   await until(() => expect(a.state).toBe(State.Established));

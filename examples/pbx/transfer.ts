@@ -1,21 +1,21 @@
-// Blind transfer through the PBX: alice calls bob, bob transfers her to
-// carol (REFER to carol's number); carol answers and bob leaves.
+// Blind transfer through the PBX: A calls B, B transfers A to
+// C (REFER to C's number); C answers and B leaves.
 import { agent, expect, State, until } from "@ringo/flow";
-import { account } from "./_accounts.ts";
+import { account, user } from "./_accounts.ts";
 
-const a = await agent("A", account("alice"));
-const b = await agent("B", account("bob"));
-const c = await agent("C", account("carol"));
+const a = await agent("A", account("A"));
+const b = await agent("B", account("B"));
+const c = await agent("C", account("C"));
 
-await a.dial("bob");
+await a.dial(user("B"));
 await until(() => expect(b.state).toBe(State.Ringing), "15s");
 await b.accept();
 await until(() => expect(a.state).toBe(State.Established));
 await until(() => expect(b.state).toBe(State.Established));
 
-await b.transfer("carol");
+await b.transfer(user("C"));
 await until(() => expect(c.state).toBe(State.Ringing), "10s");
-expect(c.peer?.number).toBe("alice");
+expect(c.peer?.number).toBe(user("A"));
 await c.accept();
 await until(() => expect(c.state).toBe(State.Established));
 await until(() => expect(b.state).toBe(State.Idle));

@@ -13,6 +13,8 @@ import {
   type AgentView,
   type AudioSource,
   type CallView,
+  type EndedCallView,
+  type IncomingView,
   type MessageView,
   type PeerView,
   type QualityView,
@@ -20,7 +22,12 @@ import {
 } from "../protocol.ts";
 import { FlowError } from "./errors.ts";
 // core/sip_headers.ts imports nothing, so the scenario side may share it.
-import { headerRecord, headerValue } from "../../core/sip_headers.ts";
+import {
+  headerRecord,
+  headerRecordAll,
+  headerValue,
+  headerValues,
+} from "../../core/sip_headers.ts";
 import { type Runtime, runtime } from "./runtime.ts";
 
 /** A duration: `"500ms"`, `"10s"`, `"2m"`, or a number of seconds. */
@@ -49,8 +56,21 @@ export interface AgentConfig {
   /** Subscribe to message-waiting indications. */
   mwi?: boolean;
   dtmf_mode?: "rtpevent" | "info" | "auto";
-  /** Extra SIP headers on outgoing INVITEs (needs baresip ≥ 2.0.0). */
-  headers?: Record<string, string | number> | Array<[string, string | number]>;
+  /**
+   * Extra SIP headers on outgoing INVITEs (needs baresip ≥ 2.0.0): a record
+   * (an array value sends the header once per element, in order) or
+   * `[name, value]` pairs.
+   */
+  headers?:
+    | Record<string, string | number | Array<string | number>>
+    | Array<[string, string | number]>;
+  /** Deflect every incoming call to this URI or number from the start (see {@link Agent.deflect}). */
+  deflect_to?: string;
+  /**
+   * Data of the scenario's own about this agent (a role, a number, a test
+   * account id): never sent anywhere, read back as {@link Agent.metadata}.
+   */
+  metadata?: Record<string, unknown>;
   /** Calls at once before the agent answers `486 Max Calls` (default 16). */
   max_calls?: number;
   /** Hold the established call when answering another (default false; 1.0.0 always holds). */
@@ -58,6 +78,13 @@ export interface AgentConfig {
   /** End a call that receives no RTP for this long (default `"30s"`; `0` never). */
   rtp_timeout?: Duration;
 }
+
+/**
+ * The only "name" `new Agent(…)` takes: a sentence, so that the type check
+ * of `new Agent("A", config)` says what to write instead.
+ */
+export type UseAgentFunction =
+  "new Agent() does not start an agent: write `await agent(name, config)`";
 
 /** What {@link Agent.info} returns: the agent in one plain object. */
 export interface AgentDescription {
@@ -67,11 +94,25 @@ export interface AgentDescription {
   loopback: boolean;
   baresipVersion: string;
   alive: boolean;
+  registered: boolean;
   registration: AgentView["registration"];
   state: State;
+  /** Of the current call: this agent holds it / the peer holds it / the microphone is muted. */
+  held: boolean;
+  remoteHeld: boolean;
+  muted: boolean;
+  peer?: PeerView;
+  /** Why the last call ended, and its SIP status code (as {@link Agent.reason} / {@link Agent.statusCode}). */
+  reason?: string;
+  statusCode?: number;
+  /** Live calls, then ended ones (each with its `close.cause`), oldest first. */
   calls: CallView[];
+  ended: EndedCallView[];
   lastClose?: AgentView["lastClose"];
   dtmfReceived: string;
+  /** `respondIncoming()` / `deflect()` in force. */
+  incoming?: IncomingView;
+  metadata: Readonly<Record<string, unknown>>;
   /** When the runner saw the latest change of this agent (ms since the epoch, sub-ms precision). */
   changedAt: number;
 }
@@ -95,10 +136,26 @@ export async function agent(name: string, config?: AgentConfig): Promise<Agent> 
     throw new FlowError(`agent() needs a name such as "A", got ${JSON.stringify(name)}`);
   }
   rt.requireRun("agent()");
-  const info = await rt.call("agent.start", [name, config ?? null]) as AgentInfo;
+  const { metadata, ...settings } = config ?? {};
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null)) {
+    throw new FlowError(
+      `agent("${name}"): metadata must be an object, got ${JSON.stringify(metadata)}`,
+    );
+  }
+  let kept: Record<string, unknown>;
+  try {
+    kept = deepFreeze(structuredClone(metadata ?? {}));
+  } catch (error) {
+    throw new FlowError(
+      `agent("${name}"): metadata must be plain data (no functions or class instances): ${
+        (error as Error).message
+      }`,
+    );
+  }
+  const info = await rt.call("agent.start", [name, config ? settings : null]) as AgentInfo;
   rt.names.set(info.handle, info.name);
   rt.views.set(info.handle, info.view);
-  return new Agent(rt, info);
+  return new Agent(rt, info, kept);
 }
 
 /**
@@ -109,11 +166,35 @@ export async function agent(name: string, config?: AgentConfig): Promise<Agent> 
 export class Agent {
   readonly #rt: Runtime;
   readonly #info: AgentInfo;
+  readonly #metadata: Readonly<Record<string, unknown>>;
 
-  /** @internal Agents are made by {@link agent}. */
-  constructor(rt: Runtime, info: AgentInfo) {
-    this.#rt = rt;
-    this.#info = info;
+  /**
+   * Agents are made by {@link agent}: `await agent(name, config)`. This
+   * signature exists so that `new Agent(name, config)` (ringo-flow's way)
+   * fails the type check with that sentence; at run time it throws it.
+   */
+  constructor(name: UseAgentFunction, config?: AgentConfig);
+  /** @internal Used by {@link agent}. */
+  constructor(rt: Runtime, info: AgentInfo, metadata?: Readonly<Record<string, unknown>>);
+  constructor(
+    rt: Runtime | string,
+    info?: AgentInfo | AgentConfig,
+    metadata: Readonly<Record<string, unknown>> = {},
+  ) {
+    if (typeof (rt as Partial<Runtime>)?.requireRun !== "function" || typeof info !== "object") {
+      const name = typeof rt === "string" ? JSON.stringify(rt) : "name";
+      throw new FlowError(
+        `new Agent(…) does not start an agent: use \`await agent(${name}, config)\``,
+        {
+          hint:
+            "agents are started by the runner, so agent() is asynchronous; `ringo flow migrate` " +
+            "rewrites ringo-flow scenarios this way",
+        },
+      );
+    }
+    this.#rt = rt as Runtime;
+    this.#info = info as AgentInfo;
+    this.#metadata = metadata;
   }
 
   /** The name given to `agent()`. */
@@ -151,9 +232,17 @@ export class Agent {
     return this.#read("state", this.#current?.state ?? State.Idle);
   }
 
-  /** True while the current call is on hold (put there by this agent). */
+  /** True while this agent holds the current call (its own `hold()`, or baresip's auto-hold). */
   get held(): boolean {
     return this.#read("held", this.#current?.held ?? false);
+  }
+
+  /**
+   * True while the peer holds the current call: its re-INVITE offered
+   * `sendonly` or `inactive`. baresip 1.0.0 does not report it (always false there).
+   */
+  get remoteHeld(): boolean {
+    return this.#read("remoteHeld", this.#current?.remoteHeld ?? false);
   }
 
   /** True while this agent's microphone is muted in the current call. */
@@ -171,9 +260,24 @@ export class Agent {
     return this.#read("statusCode", this.#view.lastClose?.statusCode);
   }
 
-  /** Every call of the agent, oldest first. */
+  /** The agent's live calls (ringing, calling or established), oldest first; see {@link ended}. */
   get calls(): readonly CallView[] {
     return this.#read("calls", this.#view.calls);
+  }
+
+  /**
+   * The agent's ended calls, oldest first (the last 100): each with its
+   * `close` — `cause` (`bye`, `cancel`, `rejected`, `busy`, `not-found`,
+   * `timeout`, `rtp-timeout`, `transfer`, `error`), `by`, `statusCode`,
+   * `reason` — and `durationS` once it was established.
+   */
+  get ended(): readonly EndedCallView[] {
+    return this.#read("ended", this.#view.ended);
+  }
+
+  /** The `metadata` given in the agent's config (`{}` without), frozen. */
+  get metadata(): Readonly<Record<string, unknown>> {
+    return this.#read("metadata", this.#metadata);
   }
 
   /** The current call (the newest), if any. */
@@ -250,9 +354,31 @@ export class Agent {
     return this.#read("headers", headerRecord(this.#view.invite?.headers ?? []));
   }
 
+  /**
+   * Every value of header `name` (case-insensitive, compact forms
+   * understood) in the INVITE of the current or last incoming call, one
+   * entry per header line, in order — values that contain commas stay
+   * whole; `[]` when absent.
+   */
+  headerValues(name: string): string[] {
+    return this.#read(
+      `header ${name}`,
+      headerValues(this.#view.invite?.headers ?? [], String(name)),
+    );
+  }
+
+  /**
+   * Every header of that INVITE with all its values: keyed by full name as
+   * first spelled, one array entry per header line (see {@link headerValues}).
+   */
+  headersAll(): Record<string, string[]> {
+    return this.#read("headers", headerRecordAll(this.#view.invite?.headers ?? []));
+  }
+
   /** The agent in one plain object, for logs. */
   info(): AgentDescription {
     const view = this.#view;
+    const current = view.calls.at(-1);
     return {
       name: this.name,
       aor: this.aor,
@@ -260,11 +386,23 @@ export class Agent {
       loopback: this.loopback,
       baresipVersion: this.#info.baresipVersion,
       alive: view.alive,
+      registered: view.registration.state === "registered",
       registration: view.registration,
-      state: view.calls.at(-1)?.state ?? State.Idle,
+      state: current?.state ?? State.Idle,
+      held: current?.held ?? false,
+      remoteHeld: current?.remoteHeld ?? false,
+      muted: current?.muted ?? false,
+      ...(current ? { peer: current.peer } : {}),
+      ...(view.lastClose?.reason ? { reason: view.lastClose.reason } : {}),
+      ...(view.lastClose?.statusCode !== undefined
+        ? { statusCode: view.lastClose.statusCode }
+        : {}),
       calls: view.calls,
+      ended: view.ended,
       ...(view.lastClose ? { lastClose: view.lastClose } : {}),
       dtmfReceived: view.dtmfReceived,
+      ...(view.incoming ? { incoming: view.incoming } : {}),
+      metadata: this.#metadata,
       changedAt: view.changedAt,
     };
   }
@@ -302,9 +440,57 @@ export class Agent {
     return this.#verb("reject", code);
   }
 
-  /** Ends the current call. */
+  /**
+   * Ends the current call. In `teardown` an agent without a call resolves
+   * (so `teardown(() => a.hangup())` suits scenarios that already hung up);
+   * elsewhere that is an error.
+   */
   hangup(): Promise<void> {
-    return this.#verb("hangup");
+    return this.#verb("hangup", { ifAny: this.#rt.inTeardown });
+  }
+
+  /**
+   * From now on, answers every incoming INVITE with `code` and `reason`
+   * instead of ringing (`respondIncoming(486)`, `respondIncoming(603,
+   * "Decline")`); `respondIncoming(null)` lets calls ring again. baresip
+   * has sent `180 Ringing` before the final response; codes other than 486
+   * need baresip ≥ 3.19.0, and no baresip can add `headers` to it (an error
+   * says so).
+   *
+   * @example
+   * ```ts
+   * await b.respondIncoming(486);
+   * await a.dial(b);
+   * await until(() => expect(a.statusCode).toBe(486));
+   * ```
+   */
+  respondIncoming(
+    code: number | null,
+    reason?: string,
+    headers?: Record<string, string | number | Array<string | number>>,
+  ): Promise<void> {
+    if (code !== null && (typeof code !== "number" || !Number.isInteger(code))) {
+      return Promise.reject(
+        new FlowError(
+          `respondIncoming() needs a SIP status code or null, got ${JSON.stringify(code)}`,
+        ),
+      );
+    }
+    return this.#verb("respondIncoming", code, reason ?? null, headers ?? null);
+  }
+
+  /**
+   * From now on, deflects every incoming call to `target` (an agent, a URI
+   * or a number): it is answered and transferred at once (REFER), as
+   * baresip cannot answer with a 302. The caller must accept REFER.
+   */
+  deflect(target: Agent | string): Promise<void> {
+    return this.#verb("deflect", targetUri(target, "deflect"));
+  }
+
+  /** Stops deflecting: incoming calls ring again. */
+  stopDeflect(): Promise<void> {
+    return this.#verb("stopDeflect");
   }
 
   /** Puts the current call on hold. */
@@ -431,4 +617,13 @@ function targetUri(target: Agent | string, verb: string): string {
   throw new FlowError(
     `${verb}() needs an agent, a SIP URI or a number, got ${JSON.stringify(target)}`,
   );
+}
+
+/** Freezes `value` and everything in it (metadata is the scenario's, shared by every read). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -1,6 +1,7 @@
 /**
  * What a scenario reads from and writes to its run: variables (`env`,
- * `loadEnv`), log lines (`log`), and unique ids (`uuid`).
+ * `loadEnv`), log lines (`log`), measured values (`metric`), and unique ids
+ * (`uuid`).
  *
  * @module
  */
@@ -54,6 +55,35 @@ export async function loadEnv(path: string): Promise<void> {
 export function log(message: unknown): void {
   const text = typeof message === "string" ? message : safeJson(message);
   runtime().log(text, "info");
+}
+
+/**
+ * Records a measured value of the running scenario (a webhook's latency, a
+ * count): a `metric` event in `--json` output, a property of the scenario's
+ * JUnit test case, and a line under the scenario with `--metrics`.
+ *
+ * @example
+ * ```ts
+ * const t0 = performance.now();
+ * await until(() => expect(hooks.requestCount("/route")).toBe(1));
+ * metric("webhook_latency", performance.now() - t0, "ms");
+ * ```
+ */
+export function metric(name: string, value: number, unit?: string): void {
+  if (typeof name !== "string" || !/^[\w.:-]{1,200}$/.test(name)) {
+    throw new TypeError(
+      `metric() needs a name of letters, digits, '_', '.', ':' or '-', got ${JSON.stringify(name)}`,
+    );
+  }
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new TypeError(
+      `metric(${JSON.stringify(name)}) needs a finite number, got ${String(value)}`,
+    );
+  }
+  if (unit !== undefined && (typeof unit !== "string" || unit.length > 32)) {
+    throw new TypeError(`metric(${JSON.stringify(name)}): the unit must be a short string`);
+  }
+  runtime().metric(name, value, unit);
 }
 
 /**

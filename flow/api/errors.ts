@@ -12,6 +12,13 @@
  */
 export const CALL_SITE: unique symbol = Symbol.for("ringo.flow.callSite");
 
+/**
+ * What API call an error came from, as the scenario wrote it (`B.accept()`,
+ * `until()`), kept on the error under this key: the report of a rejection
+ * nothing awaited names it.
+ */
+export const CALL_WHAT: unique symbol = Symbol.for("ringo.flow.callWhat");
+
 /** A scenario used the API wrongly, or outside `ringo flow run`. */
 export class FlowError extends Error {
   /** How to fix it, when there is a fix. */
@@ -63,5 +70,23 @@ export class ScenarioAbort extends Error {
 export class ScenarioEnded extends FlowError {
   constructor() {
     super("the scenario ended before this call was answered");
+  }
+}
+
+/**
+ * A call to the API failed and nothing awaited it (`b.accept();` without
+ * `await`, a `void until(…)`): it fails the scenario it belongs to, naming
+ * the call and the line that made it.
+ */
+export class UnawaitedError extends FlowError {
+  constructor(what: string, cause: Error) {
+    super(`${what} failed, and nothing awaited it: ${cause.message}`, {
+      name: "UnawaitedError",
+      hint: [
+        "put `await` before the call, so the scenario waits for it and fails at its line",
+        (cause as { hint?: string }).hint,
+      ].filter(Boolean).join("; "),
+    });
+    this.cause = cause;
   }
 }

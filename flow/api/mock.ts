@@ -67,29 +67,54 @@ export interface MockResponse {
   delay?: Duration;
 }
 
+/** The rest of a {@link MockResponse} beside its body: options, or just the status code. */
+export type ResponseInit = Omit<MockResponse, "body"> | number;
+
 /**
- * A JSON answer.
+ * A JSON answer; the second argument is its status code or its other fields.
  *
  * @example
  * ```ts
  * await hooks.respond("POST", "/route", jsonResponse({ route: "carol" }));
- * await hooks.respond("POST", "/route", jsonResponse({ error: "nope" }, { status: 503 }));
+ * await hooks.respond("POST", "/route", jsonResponse({ error: "nope" }, 503));
+ * await hooks.respond("POST", "/route", jsonResponse({ error: "slow" }, { status: 503, delay: "2s" }));
  * ```
  */
-export function jsonResponse(value: unknown, init: Omit<MockResponse, "body"> = {}): MockResponse {
-  return { contentType: "application/json", ...init, body: JSON.stringify(value) };
+export function jsonResponse(value: unknown, init: ResponseInit = {}): MockResponse {
+  return {
+    contentType: "application/json",
+    ...initOf("jsonResponse", init),
+    body: JSON.stringify(value),
+  };
 }
 
 /**
- * A plain-text answer.
+ * A plain-text answer; the second argument is its status code or its other fields.
  *
  * @example
  * ```ts
  * await api.respond("/health", textResponse("ok"));
+ * await api.respond("/health", textResponse("down", 503));
  * ```
  */
-export function textResponse(text: string, init: Omit<MockResponse, "body"> = {}): MockResponse {
-  return { contentType: "text/plain; charset=utf-8", ...init, body: String(text) };
+export function textResponse(text: string, init: ResponseInit = {}): MockResponse {
+  return {
+    contentType: "text/plain; charset=utf-8",
+    ...initOf("textResponse", init),
+    body: String(text),
+  };
+}
+
+function initOf(builder: string, init: ResponseInit): Omit<MockResponse, "body"> {
+  if (typeof init === "number") return { status: init };
+  if (typeof init !== "object" || init === null) {
+    throw new TypeError(
+      `${builder}() takes a status code or an object such as { status: 201 }, got ${
+        JSON.stringify(init)
+      }`,
+    );
+  }
+  return init;
 }
 
 /** What a responder may return: a {@link MockResponse}, or a string (sent as text, 200). */
@@ -286,10 +311,12 @@ export class MockServer {
    * for the same method and path): stage the next answer between requests.
    * `method` may be `"*"` or left out (any method).
    */
-  respond(path: PathPattern, response: MockResponse): Promise<void>;
-  respond(method: string, path: PathPattern, response: MockResponse): Promise<void>;
+  respond(path: PathPattern, response: MockResponse | Responder): Promise<void>;
+  respond(method: string, path: PathPattern, response: MockResponse | Responder): Promise<void>;
   respond(...args: unknown[]): Promise<void> {
-    const [method, path, response] = splitArgs<MockResponse>("respond", args);
+    const [method, path, response] = splitArgs<MockResponse | Responder>("respond", args);
+    // A function computes each answer: that is what on() does.
+    if (typeof response === "function") return this.on(method, path, response);
     return this.#route(method, path, { kind: "static", response: toWire(response) });
   }
 

@@ -25,10 +25,17 @@
  *
  * @module
  */
-export { Agent, agent, type AgentConfig, type AgentDescription, type Duration } from "./agent.ts";
+export {
+  Agent,
+  agent,
+  type AgentConfig,
+  type AgentDescription,
+  type Duration,
+  type UseAgentFunction,
+} from "./agent.ts";
 export { type AudioConnectionOptions, file, silent, tone, verifyAudioConnection } from "./audio.ts";
-export { env, loadEnv, log, uuid } from "./context.ts";
-export { defaultTimeout, TimeoutError, until, wait } from "./until.ts";
+export { env, loadEnv, log, metric, uuid } from "./context.ts";
+export { CallDroppedError, defaultTimeout, TimeoutError, until, wait } from "./until.ts";
 export {
   type Context,
   scenario,
@@ -38,7 +45,7 @@ export {
   skip,
   teardown,
 } from "./suite.ts";
-export { FlowError } from "./errors.ts";
+export { FlowError, UnawaitedError } from "./errors.ts";
 export { http, type HttpBody, type HttpHeaders, type HttpOptions, HttpResponse } from "./http.ts";
 export {
   jsonResponse,
@@ -53,6 +60,8 @@ export {
   regex,
   type RegexPath,
   type Responder,
+  type ResponderResult,
+  type ResponseInit,
   textResponse,
 } from "./mock.ts";
 export {
@@ -65,7 +74,11 @@ export {
 export { AssertionError, expect, labelled, type Matchers } from "../expect.ts";
 export {
   type AudioSource,
+  type CallEndCause,
   type CallView,
+  type CloseView,
+  type EndedCallView,
+  type IncomingView,
   type MessageView,
   type PeerView,
   type QualityView,

@@ -15,7 +15,15 @@
  */
 import { formatSeconds } from "../duration.ts";
 import { askEnv } from "../env_channel.ts";
-import { CALL_SITE, FlowError, LoadStop, ScenarioAbort, ScenarioEnded } from "./errors.ts";
+import {
+  CALL_SITE,
+  CALL_WHAT,
+  FlowError,
+  LoadStop,
+  ScenarioAbort,
+  ScenarioEnded,
+  UnawaitedError,
+} from "./errors.ts";
 import { type AssertionReport, onAssertion } from "../expect.ts";
 import type {
   AgentView,
@@ -49,11 +57,21 @@ interface PendingCall {
   site: Error;
 }
 
+/** An API call or wait of the running scenario that has not settled yet. */
+interface Operation {
+  /** As the scenario wrote it: `B.accept()`, `until()`. */
+  what: string;
+  site: Error;
+  settled: Promise<unknown>;
+}
+
 interface Running {
   id: string;
   controller: AbortController;
   defaultTimeoutMs?: number;
   stray?: unknown;
+  /** The body is over and its teardown runs. */
+  tearingDown?: boolean;
 }
 
 const RUNTIME = Symbol.for("ringo.flow.runtime");
@@ -107,6 +125,8 @@ export class Runtime {
   /** Receivers of network events by owner, see {@link attachNet}. */
   readonly #net = new Map<string, (event: NetEvent) => void>();
   readonly #captures: AssertionReport[][] = [];
+  /** API calls and waits not settled yet, see {@link track} and {@link settle}. */
+  readonly #operations = new Set<Operation>();
   #nextCall = 1;
   #running?: Running;
   /** Clears the running scenario's (or its teardown's) timer. */
@@ -134,6 +154,11 @@ export class Runtime {
   /** The running scenario's abort signal (a signal that never aborts between scenarios). */
   get signal(): AbortSignal {
     return this.#running?.controller.signal ?? NEVER;
+  }
+
+  /** True while the running scenario's teardown runs. */
+  get inTeardown(): boolean {
+    return this.#running?.tearingDown === true;
   }
 
   /** `until`'s default limit right now. */
@@ -185,6 +210,7 @@ export class Runtime {
     this.#endTimer();
     const controller = new AbortController();
     running.controller = controller;
+    running.tearingDown = true;
     const timer = setTimeout(
       () =>
         controller.abort(new ScenarioAbort(`teardown timed out after ${formatSeconds(limitMs)}`)),
@@ -197,6 +223,7 @@ export class Runtime {
   /** Ends the running scenario; returns an error that escaped it unawaited, if any. */
   end(): unknown {
     this.#endTimer();
+    this.#operations.clear();
     const stray = this.#running?.stray;
     this.#running = undefined;
     // The scenario's agents are stopped now; the next scenario starts with none.
@@ -219,15 +246,69 @@ export class Runtime {
 
   /**
    * Records an error nobody awaited (an unhandled rejection) against the
-   * running scenario; true when it was dealt with.
+   * running scenario; true when it was dealt with. An API call's error is
+   * reported as an {@link UnawaitedError} naming the call and its line.
    */
   recordStray(error: unknown): boolean {
+    if (this.mode === "list" && error instanceof LoadStop) return true;
     if (!this.#running) {
       // Calls its scenario left unanswered settle after it ended: nothing to fail.
       return error instanceof ScenarioEnded || error instanceof ScenarioAbort;
     }
-    this.#running.stray ??= error;
+    this.#running.stray ??= asUnawaited(error);
     return true;
+  }
+
+  /**
+   * Keeps `promise` (an API call or a wait, made at `site`) among the
+   * running scenario's operations until it settles, so that the scenario
+   * cannot end while it runs (see {@link settle}); its error is marked with
+   * `what` and the site. Returns a promise of the same outcome.
+   */
+  track<T>(promise: Promise<T>, what: string, site: Error): Promise<T> {
+    const operation: Operation = { what, site, settled: promise };
+    this.#operations.add(operation);
+    const done = () => this.#operations.delete(operation);
+    return promise.then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error) => {
+        done();
+        throw markCall(error, what, site);
+      },
+    );
+  }
+
+  /**
+   * Waits until every operation the scenario started has settled (or
+   * `signal` aborts), so that a verb, `until` or `wait` nothing awaited
+   * still decides the scenario: its rejection is an unhandled one, recorded
+   * by {@link recordStray} while the scenario still runs. One that succeeds
+   * is logged as a warning: it was not awaited.
+   */
+  async settle(signal: AbortSignal): Promise<void> {
+    const warned = new Set<Operation>();
+    while (this.#operations.size > 0 && !signal.aborted) {
+      const pending = [...this.#operations];
+      for (const op of pending) {
+        if (warned.has(op)) continue;
+        warned.add(op);
+        void op.settled.then(() =>
+          this.log(
+            `${op.what} (${callLine(op.site, this.url, this.file)}) was still running when the ` +
+              "scenario ended: it is not awaited; put `await` before it",
+            "warn",
+          ), () => {});
+      }
+      await Promise.race([
+        Promise.allSettled(pending.map((op) => op.settled)),
+        new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true })),
+      ]);
+    }
+    // Unhandled rejections are reported after the task that settled them.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   /**
@@ -238,9 +319,10 @@ export class Runtime {
     const site = new Error();
     const id = this.#running?.id ?? "";
     const signal = this.signal;
-    if (signal.aborted) return Promise.reject(withSite(abortError(signal), site));
+    const what = describeCall(method, params, this.names);
+    if (signal.aborted) return Promise.reject(markCall(abortError(signal), what, site));
     const callId = this.#nextCall++;
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<unknown>((resolve, reject) => {
       const onAbort = () => {
         this.#calls.delete(callId);
         reject(withSite(abortError(signal), site));
@@ -259,6 +341,8 @@ export class Runtime {
       });
       this.#post({ type: "call", callId, scenarioId: id, method, params });
     });
+    // A mock's answer is ringo's own call (the responder is what the scenario wrote).
+    return this.#running && method !== "net.mock.reply" ? this.track(answer, what, site) : answer;
   }
 
   /**
@@ -347,6 +431,18 @@ export class Runtime {
     this.#post({ type: "log", scenarioId: this.#running.id, message, level });
   }
 
+  /** Sends a measured value of the running scenario (see `metric()`). */
+  metric(name: string, value: number, unit?: string): void {
+    if (this.mode === "list" || !this.#running) return;
+    this.#post({
+      type: "metric",
+      scenarioId: this.#running.id,
+      name,
+      value,
+      ...(unit !== undefined ? { unit } : {}),
+    });
+  }
+
   /** Registers what a file declares. */
   declare(scenario: RegisteredScenario): void {
     if (this.#running && this.mode === "run") {
@@ -416,4 +512,60 @@ function abortError(signal: AbortSignal): Error {
 export function withSite<E extends Error>(error: E, site: Error): E {
   Object.defineProperty(error, CALL_SITE, { value: site.stack ?? "", configurable: true });
   return error;
+}
+
+/** Marks `error` as coming from API call `what` at `site`, unless it already names one. */
+function markCall(error: unknown, what: string, site: Error): unknown {
+  if (!(error instanceof Error)) return error;
+  if (!Object.hasOwn(error, CALL_SITE)) withSite(error, site);
+  if (!Object.hasOwn(error, CALL_WHAT)) {
+    Object.defineProperty(error, CALL_WHAT, { value: what, configurable: true });
+  }
+  return error;
+}
+
+/** An unhandled rejection as the scenario's failure: an API call's names the call. */
+function asUnawaited(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof ScenarioAbort) return error;
+  const what = (error as { [CALL_WHAT]?: string })[CALL_WHAT];
+  if (what === undefined) return error;
+  const unawaited = new UnawaitedError(what, error);
+  const site = (error as { [CALL_SITE]?: string })[CALL_SITE];
+  if (site !== undefined) {
+    Object.defineProperty(unawaited, CALL_SITE, { value: site, configurable: true });
+  }
+  return unawaited;
+}
+
+/** How the scenario wrote the call that became `method`: `B.accept()`, `http(GET …)`. */
+function describeCall(method: HostMethod, params: unknown[], names: Map<number, string>): string {
+  switch (method) {
+    case "agent.start":
+      return `agent(${JSON.stringify(params[0])})`;
+    case "agent.verb":
+      return `${names.get(params[0] as number) ?? "agent"}.${String(params[1])}()`;
+    case "env.load":
+      return `loadEnv(${JSON.stringify(params[0])})`;
+    case "net.http": {
+      const request = params[0] as { method?: string; url?: string } | undefined;
+      return `http(${JSON.stringify(request?.method)}, ${JSON.stringify(request?.url)})`;
+    }
+    case "net.mock.start":
+      return "mockServer()";
+    case "net.mock.route":
+      return "a mock route (respond()/on()/websocket())";
+    case "net.mock.stop":
+      return "mock.stop()";
+    case "net.ws.open":
+      return "websocket()";
+    default:
+      return method;
+  }
+}
+
+/** `file:line` of the scenario frame of `site`, or the file. */
+function callLine(site: Error, url: string, file: string): string {
+  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`${escaped}:(\\d+):\\d+`).exec(site.stack ?? "");
+  return match ? `${file}:${match[1]}` : file;
 }

@@ -15,11 +15,28 @@ import { runtime, withSite } from "./runtime.ts";
 /** How often `until` re-checks when nothing announced a change. */
 const FALLBACK_TICK_MS = 250;
 
-/** `until` gave up, or `wait` saw a call drop. */
+/** `until` gave up before its condition held. */
 export class TimeoutError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "TimeoutError";
+  }
+}
+
+/**
+ * A call that was established when `wait()` started ended (or its agent's
+ * baresip died) before the wait was over.
+ */
+export class CallDroppedError extends Error {
+  /** The agent whose call dropped. */
+  readonly agent: string;
+  /** How it ended (`bye`, `rtp-timeout`, …), when the engine knows. */
+  readonly endCause?: string;
+  constructor(message: string, details: { agent: string; endCause?: string }) {
+    super(message);
+    this.name = "CallDroppedError";
+    this.agent = details.agent;
+    this.endCause = details.endCause;
   }
 }
 
@@ -42,9 +59,20 @@ export class TimeoutError extends Error {
  * });
  * ```
  */
-export async function until<T>(
+export function until<T>(
   fn: () => T | PromiseLike<T>,
   within?: Duration,
+): Promise<Awaited<T>> {
+  const site = new Error();
+  const run = untilHolds(fn, within, site);
+  const rt = (globalThis as Record<symbol, unknown>)[Symbol.for("ringo.flow.runtime")];
+  return rt ? runtime().track(run, "until()", site) : run;
+}
+
+async function untilHolds<T>(
+  fn: () => T | PromiseLike<T>,
+  within: Duration | undefined,
+  site: Error,
 ): Promise<Awaited<T>> {
   const rt = runtime();
   if (typeof fn !== "function") {
@@ -52,7 +80,6 @@ export async function until<T>(
   }
   const limitMs = within === undefined ? rt.defaultTimeoutMs : parseDuration(within);
   rt.requireRun("until()");
-  const site = new Error();
   const deadline = Date.now() + limitMs;
   for (;;) {
     const version = rt.version;
@@ -99,11 +126,17 @@ export async function until<T>(
  * await wait("3s"); // the call must hold for 3 seconds
  * ```
  */
-export async function wait(duration: Duration): Promise<void> {
+export function wait(duration: Duration): Promise<void> {
+  const site = new Error();
+  const run = waitWatching(duration, site);
+  const rt = (globalThis as Record<symbol, unknown>)[Symbol.for("ringo.flow.runtime")];
+  return rt ? runtime().track(run, "wait()", site) : run;
+}
+
+async function waitWatching(duration: Duration, site: Error): Promise<void> {
   const rt = runtime();
   const ms = parseDuration(duration);
   rt.requireRun("wait()");
-  const site = new Error();
   const watched = [...rt.views].flatMap(([handle, view]) =>
     view.calls.filter((c) => c.state === "established").map((call) => ({ handle, call }))
   );
@@ -127,14 +160,20 @@ export async function wait(duration: Duration): Promise<void> {
       const ended = view?.alive === true && view.ended.findLast((c) => sameCall(c, call));
       if (ended && ended.close.cause === "transfer") continue;
       const name = rt.names.get(handle) ?? `agent ${handle}`;
+      const close = view?.alive === true
+        ? (ended || undefined)?.close ?? view.lastClose
+        : undefined;
       const why = view?.alive === false
         ? "its baresip process ended"
-        : view?.lastClose?.reason || "the call ended";
+        : close
+        ? `${close.cause}${close.by ? ` by the ${close.by} side` : ""}: ${close.reason}`
+        : "the call ended";
       throw withSite(
-        new TimeoutError(
-          `${name}'s call with ${call.peer.uri} dropped during wait(${
+        new CallDroppedError(
+          `the call of ${name} with ${call.peer.uri} dropped during wait(${
             JSON.stringify(duration)
-          }) after ${formatSeconds(Date.now() - started)}: ${why}`,
+          }) after ${formatSeconds(Date.now() - started)} (${why})`,
+          { agent: name, ...(close ? { endCause: close.cause } : {}) },
         ),
         site,
       );

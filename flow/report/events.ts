@@ -1,6 +1,6 @@
 /**
  * The events a flow run emits, in order: `run-start`, then per scenario
- * `scenario-start`, any `assertion` and `log` events, `scenario-end`, and
+ * `scenario-start`, any `assertion`, `log` and `metric` events, `scenario-end`, and
  * finally `run-end`. Every event is plain JSON (dates as ISO strings), so
  * the NDJSON reporter writes them as they are. With `--sip-messages`, a
  * `sip` event with the scenario's SIP signalling precedes its `scenario-end`. Reporters consume them
@@ -49,6 +49,23 @@ export interface LogEvent {
   agent?: string;
   message: string;
   level: LogLevel;
+}
+
+/**
+ * A measured value of a scenario: its own (`metric(name, value, unit)`), or
+ * with `--metrics` an agent's figures (registration time, post-dial delay,
+ * setup time, call duration, MOS, jitter, packet loss, round-trip time).
+ */
+export interface MetricEvent {
+  type: "metric";
+  scenarioId: string;
+  name: string;
+  value: number;
+  unit?: string;
+  /** The agent the figure is about. */
+  agent?: string;
+  /** Which of the agent's calls (1 for its first). */
+  call?: number;
 }
 
 /** Where in a scenario file an error was raised. */
@@ -152,6 +169,7 @@ export type RunEvent =
   | ScenarioStartEvent
   | AssertionEvent
   | LogEvent
+  | MetricEvent
   | SipEvent
   | ScenarioEndEvent
   | RunEndEvent;
@@ -198,4 +216,20 @@ export type Writer = (text: string) => void;
 export function formatLocation(location: SourceLocation): string {
   const { file, line, column } = location;
   return column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
+}
+
+/**
+ * A metric's name with whom and which call it is about, and its unit:
+ * what JUnit properties and text reports call it.
+ *
+ * @example
+ * ```ts
+ * metricKey({ type: "metric", scenarioId: "s1", name: "setup_time", value: 21, unit: "ms", agent: "A", call: 1 });
+ * // "A.call1.setup_time_ms"
+ * metricKey({ type: "metric", scenarioId: "s1", name: "mos", value: 4.4, agent: "B", call: 2 }); // "B.call2.mos"
+ * ```
+ */
+export function metricKey(m: MetricEvent): string {
+  const unit = m.unit ? `_${m.unit === "%" ? "pct" : m.unit.replace(/[^\w]+/g, "_")}` : "";
+  return `${m.agent ? `${m.agent}.` : ""}${m.call ? `call${m.call}.` : ""}${m.name}${unit}`;
 }

@@ -11,6 +11,7 @@ import {
   type AssertionEvent,
   formatLocation,
   type LogEvent,
+  type MetricEvent,
   type Reporter,
   type RunEndEvent,
   type RunEvent,
@@ -60,6 +61,7 @@ export class HumanReporter implements Reporter {
   readonly #level: Verbosity;
   readonly #logs: boolean;
   readonly #pending = new Map<string, Array<AssertionEvent | LogEvent>>();
+  readonly #metrics = new Map<string, MetricEvent[]>();
 
   constructor(options: HumanReporterOptions) {
     this.#write = options.write;
@@ -84,9 +86,16 @@ export class HumanReporter implements Reporter {
       case "log":
         this.#buffer(event.scenarioId).push(event);
         return;
+      case "metric": {
+        const list = this.#metrics.get(event.scenarioId) ?? [];
+        list.push(event);
+        this.#metrics.set(event.scenarioId, list);
+        return;
+      }
       case "scenario-end":
         this.#emit(this.#scenarioLines(event));
         this.#pending.delete(event.id);
+        this.#metrics.delete(event.id);
         return;
       case "run-end":
         this.#emit(this.#summaryLines(event));
@@ -140,6 +149,7 @@ export class HumanReporter implements Reporter {
       if (frames.length > 0) lines.push(...frames.map((l) => p.dim(`    ${l}`)));
       else if (e.error.location) lines.push(p.dim(`    at ${formatLocation(e.error.location)}`));
     }
+    lines.push(...metricLines(this.#metrics.get(e.id) ?? []).map((l) => p.dim(l)));
     const details = this.#pending.get(e.id) ?? [];
     if (verbose || (bad && this.#level === "normal")) {
       for (const d of details) {
@@ -178,6 +188,18 @@ export class HumanReporter implements Reporter {
     lines.push(`${e.passed} passed, ${e.failed} failed, ${e.skipped} skipped`);
     return lines;
   }
+}
+
+/** One line per agent (and one for the scenario's own): `    A: register_time 12.1 ms, call 1 setup_time 20 ms`. */
+function metricLines(metrics: MetricEvent[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const m of metrics) {
+    const who = m.agent ?? "metrics";
+    const unit = m.unit ? (m.unit === "%" ? "%" : ` ${m.unit}`) : "";
+    const item = `${m.call ? `call ${m.call} ` : ""}${m.name} ${m.value}${unit}`;
+    groups.set(who, [...groups.get(who) ?? [], item]);
+  }
+  return [...groups].map(([who, items]) => `    ${who}: ${items.join(", ")}`);
 }
 
 interface Paint {

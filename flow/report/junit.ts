@@ -15,6 +15,8 @@ import { dirname } from "node:path";
 import {
   formatLocation,
   type LogEvent,
+  type MetricEvent,
+  metricKey,
   type Reporter,
   type RunEvent,
   type ScenarioEndEvent,
@@ -46,6 +48,7 @@ export class JunitReporter implements Reporter {
   readonly #started = new Map<string, ScenarioStartEvent & { at: number }>();
   readonly #ended: ScenarioEndEvent[] = [];
   readonly #logs = new Map<string, LogEvent[]>();
+  readonly #metrics = new Map<string, MetricEvent[]>();
   #startedAt?: string;
   #durationMs?: number;
 
@@ -84,6 +87,12 @@ export class JunitReporter implements Reporter {
       case "run-end":
         this.#durationMs = event.durationMs;
         return;
+      case "metric": {
+        const list = this.#metrics.get(event.scenarioId) ?? [];
+        list.push(event);
+        this.#metrics.set(event.scenarioId, list);
+        return;
+      }
       case "assertion":
       case "sip":
         return;
@@ -112,7 +121,12 @@ export class JunitReporter implements Reporter {
     const totalMs = this.#durationMs ?? cases.reduce((sum, c) => sum + c.durationMs, 0);
     const suites = this.#files
       .map((file) =>
-        renderSuite(file, cases.filter((c) => c.file === file), this.#logs, this.#startedAt)
+        renderSuite(
+          file,
+          cases.filter((c) => c.file === file),
+          { logs: this.#logs, metrics: this.#metrics },
+          this.#startedAt,
+        )
       );
     const attrs = attributes({
       name: this.#name,
@@ -196,7 +210,7 @@ function escape(text: string, special: RegExp): string {
 function renderSuite(
   file: string,
   cases: ScenarioEndEvent[],
-  logs: Map<string, LogEvent[]>,
+  details: { logs: Map<string, LogEvent[]>; metrics: Map<string, MetricEvent[]> },
   timestamp: string | undefined,
 ): string {
   const time = cases.reduce((sum, c) => sum + c.durationMs, 0);
@@ -205,11 +219,12 @@ function renderSuite(
   }`;
   if (cases.length === 0) return `${head}/>\n`;
   return `${head}>\n${
-    cases.map((c) => renderCase(c, logs.get(c.id) ?? [])).join("")
+    cases.map((c) => renderCase(c, details.logs.get(c.id) ?? [], details.metrics.get(c.id) ?? []))
+      .join("")
   }  </testsuite>\n`;
 }
 
-function renderCase(c: ScenarioEndEvent, logs: LogEvent[]): string {
+function renderCase(c: ScenarioEndEvent, logs: LogEvent[], metrics: MetricEvent[]): string {
   const attrs = attributes({
     name: c.name,
     classname: c.file,
@@ -218,6 +233,16 @@ function renderCase(c: ScenarioEndEvent, logs: LogEvent[]): string {
     line: c.error?.location?.file === c.file ? String(c.error.location.line) : undefined,
   });
   const body: string[] = [];
+  if (metrics.length > 0) {
+    // Metrics as properties: one per figure, named by metricKey (the last value of a name wins).
+    const byKey = new Map(metrics.map((m) => [metricKey(m), String(m.value)]));
+    body.push(
+      `      <properties>\n${
+        [...byKey].map(([name, value]) => `        <property${attributes({ name, value })}/>\n`)
+          .join("")
+      }      </properties>\n`,
+    );
+  }
   if (c.status === "failed") {
     const message = c.error?.message ?? "failed";
     const where = c.error?.location ? `at ${formatLocation(c.error.location)}\n` : "";

@@ -37,7 +37,7 @@ export function ndjsonReporter(options: { write: Writer }): Reporter {
  * // '{"type":"log","scenarioId":"s1","message":"a\\nb","level":"info"}'
  * ```
  */
-export function formatNdjsonLine(event: RunEvent): string {
+export function formatNdjsonLine(event: RunEvent | Record<string, unknown>): string {
   return JSON.stringify(event).replace(
     /[\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16)}`,

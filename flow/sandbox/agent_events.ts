@@ -1,6 +1,7 @@
 /**
  * The notable events of an agent as lines of its scenario's report: calls
- * coming and going, DTMF digits received, registrations. They are `log`
+ * coming and going, holds by the peer, DTMF digits received, registrations
+ * (received SIP MESSAGEs are described by {@link describeMessage}). They are `log`
  * events with the agent's name (in `--json` output, under a failed
  * scenario, and with `-v`), so a report tells what each agent saw, in order.
  * SDP, RTCP and other chatter are left out.
@@ -46,6 +47,10 @@ export function describeAgentEvent(event: BaresipEvent): AgentEventLine | undefi
     case "TRANSFER_FAILED":
     case "CALL_TRANSFER_FAILED":
       return { message: `transfer failed${param ? `: ${param}` : ""}`, level: "warn" };
+    case "CALL_HOLD":
+      return info(`the peer${peer} put the call on hold`);
+    case "CALL_RESUME":
+      return info(`the peer${peer} resumed the call`);
     case "CALL_DTMF_START":
       return param ? info(`DTMF received: ${param}`) : undefined;
     case "REGISTER_OK":
@@ -67,4 +72,21 @@ export function describeAgentEvent(event: BaresipEvent): AgentEventLine | undefi
 
 function info(message: string): AgentEventLine {
   return { message, level: "info" };
+}
+
+/**
+ * The report line for a SIP MESSAGE the agent received.
+ *
+ * @example
+ * ```ts
+ * describeMessage({ from: "sip:A@127.0.0.1:5060", contentType: "text/plain", body: "hi", at: 0 });
+ * // { message: 'MESSAGE received from sip:A@127.0.0.1:5060: "hi"', level: "info" }
+ * ```
+ */
+export function describeMessage(
+  message: { from: string; contentType: string; body: string },
+): AgentEventLine {
+  const body = message.body.length > 200 ? `${message.body.slice(0, 200)}…` : message.body;
+  const type = message.contentType.startsWith("text/plain") ? "" : ` (${message.contentType})`;
+  return info(`MESSAGE received from ${message.from}${type}: ${JSON.stringify(body)}`);
 }

@@ -7,30 +7,32 @@
  */
 import { isAbsolute, join } from "node:path";
 import {
-  type AccountSettings,
   Agent as CoreAgent,
   AgentError,
   type AgentSnapshot,
   type BaresipEvent,
   type CallEndCause as CoreCallEndCause,
-  type CallHandling,
   type CallState,
   explainNetworkReason,
   formatVersion,
   fullHeaderName,
+  IncomingCalls,
+  type IncomingFailure,
   type SipMessage,
 } from "../../core/mod.ts";
-import { parseDuration } from "../duration.ts";
 import {
   type AgentInfo,
   type AgentView,
   type AudioSource,
   type CallEndCause,
+  type IncomingView,
   State,
 } from "../protocol.ts";
 import type { AgentReport } from "../report/events.ts";
-import { type AgentEventLine, describeAgentEvent } from "./agent_events.ts";
+import { type AgentEventLine, describeAgentEvent, describeMessage } from "./agent_events.ts";
 import { insideFolder, uniqueSegment } from "../output_paths.ts";
+import { type AgentMetric, AgentMetrics } from "./call_metrics.ts";
+import { splitConfig } from "./agent_config.ts";
 
 // The scenario API's State must stay the engine's CallState, and its causes the engine's.
 const _sameStates: typeof CallState = State;
@@ -49,6 +51,9 @@ export interface AgentPoolOptions {
   keepSip?: boolean;
   /** Receives each agent's notable events as report lines (see agent_events.ts). */
   onAgentEvent?(scenarioId: string, agent: string, line: AgentEventLine): void;
+  /** Report each agent's figures (`--metrics`) to {@link onMetric} when its scenario ends. */
+  metrics?: boolean;
+  onMetric?(scenarioId: string, agent: string, metric: AgentMetric): void;
   /** Longest wait for a configured agent to register; default 10 s. */
   registerTimeoutMs?: number;
   /**
@@ -65,6 +70,10 @@ interface Owned {
   detach(): void;
   /** What the scenario last asked the agent to send, as it wrote it. */
   sending?: AudioSource;
+  /** `respondIncoming()` / `deflect()`: what the agent does with new incoming calls. */
+  incoming: IncomingCalls;
+  /** With `--metrics`: the agent's figures. */
+  metrics?: AgentMetrics;
   /** A path the scenario gave, made absolute; throws when the sandbox may not read it. */
   resolveReadable(path: string): string;
 }
@@ -77,7 +86,12 @@ const VERBS: Record<string, Verb> = {
   dial: (a, [target]) => a.dial(text(target, "dial target")),
   accept: (a) => a.accept(),
   reject: (a, [code]) => a.reject(code === undefined ? 486 : statusCode(code)),
-  hangup: (a) => a.hangup(),
+  // In teardown a hangup of an agent without a call does nothing (`teardown(() => a.hangup())`).
+  hangup: async (a, [options]) => {
+    const lenient = (options as { ifAny?: unknown } | undefined)?.ifAny === true;
+    if (lenient && a.snapshot.calls.length === 0) return;
+    await a.hangup();
+  },
   hold: (a) => a.hold(),
   resume: (a) => a.resume(),
   mute: (a) => a.mute(),
@@ -103,6 +117,25 @@ const VERBS: Record<string, Verb> = {
     await a.waitForTone(frequency, { timeoutMs: Number(timeoutMs) || 10_000 });
   },
   recording: (a) => a.recording(),
+  respondIncoming: (_a, [code, reason, headers], owned) => {
+    if (code === null) owned.incoming.ring();
+    else {
+      owned.incoming.respond(
+        Number(code),
+        reason === undefined || reason === null ? undefined : text(reason, "reason phrase"),
+        headers === undefined || headers === null ? undefined : headers as Record<string, unknown>,
+      );
+    }
+    return Promise.resolve();
+  },
+  deflect: (_a, [target], owned) => {
+    owned.incoming.deflect(text(target, "deflect target"));
+    return Promise.resolve();
+  },
+  stopDeflect: (_a, _args, owned) => {
+    if (owned.incoming.policy.kind === "deflect") owned.incoming.ring();
+    return Promise.resolve();
+  },
   message: async (a, [target, body]) => {
     const sent = await a.message(text(target, "message target"), text(body, "message text"));
     return { statusCode: sent.statusCode, reason: sent.reason };
@@ -147,7 +180,7 @@ export class AgentPool {
         hint: "give each agent of a scenario its own name",
       });
     }
-    const { account, calls } = splitConfig(name, config);
+    const { account, loopbackSettings, calls, deflectTo } = splitConfig(name, config);
     const recordDir = this.#options.saveAudioDir
       ? insideFolder(this.#options.saveAudioDir, [
         ...folders,
@@ -159,6 +192,7 @@ export class AgentPool {
     const agent = await CoreAgent.start({
       name,
       account,
+      loopbackSettings,
       registerOnStart: registers,
       calls,
       recordDir,
@@ -171,17 +205,56 @@ export class AgentPool {
       throw new AgentError(`agent "${name}" started after its scenario ended`);
     }
     const handle = this.#nextHandle++;
+    const incoming = new IncomingCalls(agent);
+    const metrics = this.#options.metrics ? new AgentMetrics(agent) : undefined;
     const owned: Owned = {
       agent,
       scenarioId,
+      incoming,
+      metrics,
       detach: () => {
+        incoming.close();
+        metrics?.close();
         agent.removeEventListener("change", onChange);
         agent.removeEventListener("event", onEvent);
         agent.removeEventListener("sip", onSip);
+        incoming.removeEventListener("failure", onIncomingFailure);
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
     };
-    const onChange = () => this.#options.push(handle, viewOf(agent, owned.sending));
+    let lastMessage = agent.messages.at(-1);
+    const onChange = () => {
+      this.#options.push(handle, viewOf(agent, owned));
+      // A MESSAGE that arrived is a line of the report (it is answered 200 by baresip itself).
+      const messages = agent.messages;
+      if (messages.at(-1) === lastMessage) return;
+      for (const message of messages.slice(messages.lastIndexOf(lastMessage!) + 1)) {
+        this.#options.onAgentEvent?.(scenarioId, name, describeMessage(message));
+      }
+      lastMessage = messages.at(-1);
+    };
+    const onIncomingFailure: EventListener = (e) => {
+      const failure = (e as CustomEvent<IncomingFailure>).detail;
+      const what = failure.policy.kind === "deflect"
+        ? `could not deflect call ${failure.callId} to ${failure.policy.target}`
+        : `could not answer call ${failure.callId} with ${
+          failure.policy.kind === "respond" ? failure.policy.code : "its response"
+        }`;
+      this.#options.onAgentEvent?.(scenarioId, name, {
+        message: `${what}: ${failure.message}`,
+        level: "warn",
+      });
+    };
+    incoming.addEventListener("failure", onIncomingFailure);
+    if (deflectTo !== undefined) {
+      try {
+        incoming.deflect(deflectTo);
+      } catch (error) {
+        incoming.close();
+        await agent.stop();
+        throw new AgentError(`agent "${name}": deflect_to: ${(error as Error).message}`);
+      }
+    }
     const onEvent: EventListener = (e) => {
       const line = describeAgentEvent((e as CustomEvent<BaresipEvent>).detail);
       if (line) this.#options.onAgentEvent?.(scenarioId, name, line);
@@ -206,7 +279,7 @@ export class AgentPool {
       contactUri: agent.contactUri,
       loopback: agent.loopback,
       baresipVersion: formatVersion(agent.install.version),
-      view: viewOf(agent),
+      view: viewOf(agent, owned),
     };
   }
 
@@ -221,7 +294,9 @@ export class AgentPool {
     const perform = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
     if (!perform) throw new AgentError(`agents have no verb "${verb}"`);
     const value = await perform(owned.agent, Array.isArray(args) ? args : [], owned);
-    if (verb === "sendAudio") this.#options.push(handle, viewOf(owned.agent, owned.sending));
+    if (["sendAudio", "respondIncoming", "deflect", "stopDeflect"].includes(verb)) {
+      this.#options.push(handle, viewOf(owned.agent, owned));
+    }
     return value;
   }
 
@@ -230,6 +305,9 @@ export class AgentPool {
     const mine = [...this.#owned].filter(([, o]) => o.scenarioId === scenarioId);
     if (mine.length > 0) this.#reports.set(scenarioId, mine.map(([, o]) => reportOf(o.agent)));
     for (const [handle, owned] of mine) {
+      for (const metric of owned.metrics?.collect() ?? []) {
+        this.#options.onMetric?.(scenarioId, owned.agent.name, metric);
+      }
       owned.detach();
       this.#owned.delete(handle);
     }
@@ -306,8 +384,13 @@ export function udpSizeWarning(message: SipMessage): AgentEventLine | undefined 
   };
 }
 
-/** An agent's state as the scenario sees it. */
-export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
+/** An agent's state as the scenario sees it (with what the scenario set on it, when given). */
+export function viewOf(
+  agent: CoreAgent,
+  owned?: Pick<Owned, "sending" | "incoming">,
+): AgentView {
+  const sending = owned?.sending;
+  const incoming = incomingView(owned?.incoming);
   const s: AgentSnapshot = agent.snapshot;
   const quality = agent.quality;
   const registration = s.registration.reason
@@ -328,8 +411,17 @@ export function viewOf(agent: CoreAgent, sending?: AudioSource): AgentView {
     ...inviteOf(agent),
     ...(quality ? { quality } : {}),
     ...(sending ? { sending } : {}),
+    ...(incoming ? { incoming } : {}),
     ...(agent.messages.length ? { messages: agent.messages.map((m) => ({ ...m })) } : {}),
   };
+}
+
+function incomingView(incoming: IncomingCalls | undefined): IncomingView | undefined {
+  const policy = incoming?.policy;
+  if (!policy || policy.kind === "ring") return undefined;
+  return policy.kind === "respond"
+    ? { kind: "respond", code: policy.code, ...(policy.reason ? { reason: policy.reason } : {}) }
+    : { kind: "deflect", target: policy.target };
 }
 
 /** An agent's registration and call quality, for the report of its scenario. */
@@ -385,44 +477,4 @@ function statusCode(value: unknown): number {
     throw new AgentError(`reject() needs a SIP status code 400-699, got ${JSON.stringify(value)}`);
   }
   return code;
-}
-
-/**
- * Splits an agent config from a scenario into the SIP account (none without
- * `username` and `domain`: a loopback agent) and how the agent handles calls.
- */
-function splitConfig(
-  name: string,
-  config: Record<string, unknown> | null,
-): { account?: AccountSettings; calls: CallHandling } {
-  const given = Object.fromEntries(
-    Object.entries(config ?? {}).filter(([, v]) => v !== undefined),
-  );
-  const { max_calls, auto_hold, rtp_timeout, ...rest } = given;
-  const calls: CallHandling = {};
-  if (max_calls !== undefined) {
-    if (!Number.isInteger(max_calls) || (max_calls as number) < 1) {
-      throw new AgentError(
-        `agent "${name}": max_calls must be a whole number ≥ 1, got ${JSON.stringify(max_calls)}`,
-      );
-    }
-    calls.maxCalls = max_calls as number;
-  }
-  if (auto_hold !== undefined) {
-    if (typeof auto_hold !== "boolean") {
-      throw new AgentError(
-        `agent "${name}": auto_hold must be true or false, got ${JSON.stringify(auto_hold)}`,
-      );
-    }
-    calls.autoHold = auto_hold;
-  }
-  if (rtp_timeout !== undefined) {
-    try {
-      calls.rtpTimeoutS = Math.ceil(parseDuration(rtp_timeout as string | number) / 1000);
-    } catch (error) {
-      throw new AgentError(`agent "${name}": rtp_timeout: ${(error as Error).message}`);
-    }
-  }
-  const loopback = rest.username === undefined && rest.domain === undefined;
-  return { account: loopback ? undefined : rest as AccountSettings, calls };
 }

@@ -13,6 +13,8 @@ import { explainDenied } from "./permissions.ts";
 const SELF_EXPLAINING = new Set([
   "AssertionError",
   "TimeoutError",
+  "CallDroppedError",
+  "UnawaitedError",
   "ScenarioAbort",
   "FlowError",
   "AgentError",
@@ -58,7 +60,8 @@ export function describeLoadError(error: unknown, url: string, file: string): Wi
   const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
   // Deno reports syntax errors as `TypeError: SyntaxError: …` with a code frame.
   const stripped = text.replace(/^TypeError: /, "");
-  const message = refusedImport(stripped) ?? explainDenied(stripped) ?? explainImport(stripped) ??
+  // Read access denied while loading is an import from outside the readable folders.
+  const message = refusedImport(stripped) ?? explainImport(stripped) ?? explainDenied(stripped) ??
     stripped;
   const location = locate(stripped, url, file) ?? { file, line: 1 };
   const shown = message.replaceAll(url, file).replace(/\n\s+at \S+:\d+:\d+\s*$/, "")
@@ -79,8 +82,8 @@ function explainImport(message: string): string | undefined {
   const match = /^Requires read access to "([^"]+)"/.exec(message);
   if (!match) return undefined;
   return `${match[0]}: a scenario may import modules from its own folder, or the folder given ` +
-    `to ringo flow run; run the parent folder, or grant more with ` +
-    `\`ringo flow run --allow-read=${match[1]}\``;
+    `to ringo flow run; name a folder that holds the scenarios and their helpers with ` +
+    `\`ringo flow run --root <dir>\`, or grant more with \`--allow-read=${match[1]}\``;
 }
 
 // deno-lint-ignore no-control-regex

@@ -55,7 +55,7 @@ export interface ScenarioOutcome {
 }
 
 /** Assertions and log lines of running scenarios. */
-export type ScenarioMessage = Extract<WorkerMessage, { type: "assertion" | "log" }>;
+export type ScenarioMessage = Extract<WorkerMessage, { type: "assertion" | "log" | "metric" }>;
 
 /** Options of {@link ScenarioWorker.open}. */
 export interface ScenarioWorkerOptions {
@@ -76,6 +76,8 @@ export interface ScenarioWorkerOptions {
   saveAudioDir?: string;
   /** Return each scenario's SIP messages with its outcome (`--pcap`). */
   keepSip?: boolean;
+  /** Report each agent's figures as `metric` messages (`--metrics`). */
+  metrics?: boolean;
   /** Longest wait for the file's top-level code to finish in the Worker (`--timeout`); default 30 s. */
   loadTimeoutMs?: number;
   /**
@@ -141,6 +143,9 @@ export class ScenarioWorker {
       resolveReadable: (path) => this.#resolveReadable(path, "file"),
       onAgentEvent: (scenarioId, agent, { message, level }) =>
         this.#options.onMessage?.({ type: "log", scenarioId, agent, message, level }),
+      metrics: options.metrics,
+      onMetric: (scenarioId, agent, metric) =>
+        this.#options.onMessage?.({ type: "metric", scenarioId, agent, ...metric }),
     });
     this.#net = new NetRegistry({
       push: (owner, event) => this.#post({ type: "net", owner, event }),
@@ -360,6 +365,7 @@ export class ScenarioWorker {
         return;
       case "assertion":
       case "log":
+      case "metric":
         this.#options.onMessage?.(message);
         return;
       case "listed":

@@ -150,6 +150,13 @@ export const workerMessageSchema = z.discriminatedUnion("type", [
     level: z.enum(["debug", "info", "warn", "error"]),
   }).strict(),
   z.object({
+    type: z.literal("metric"),
+    scenarioId: id,
+    name: z.string().min(1).max(200),
+    value: z.number().finite(),
+    unit: z.string().max(32).optional(),
+  }).strict(),
+  z.object({
     type: z.literal("exited"),
     reason: z.enum(["memory", "exit", "error"]),
     message: text,

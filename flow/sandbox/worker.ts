@@ -163,6 +163,8 @@ async function execute(
   let skipped: SkipSignal | undefined;
   try {
     await settleOrAbort(body(), signal);
+    // What the body started and did not await still decides the scenario.
+    await settleOrAbort(runtime.settle(signal), signal);
   } catch (thrown) {
     if (thrown instanceof SkipSignal) skipped = thrown;
     else if (isLoadError(thrown)) {
@@ -175,6 +177,7 @@ async function execute(
     post({ type: "teardown", id });
     try {
       await settleOrAbort(Promise.resolve().then(teardown), teardownSignal);
+      await settleOrAbort(runtime.settle(teardownSignal), teardownSignal);
     } catch (thrown) {
       if (!(thrown instanceof SkipSignal)) error ??= thrown;
     }

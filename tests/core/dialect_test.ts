@@ -111,3 +111,20 @@ Deno.test("call ends get one cause whatever the version's wording", async (t) =>
     assertEquals(classifyClose("No common audio or video codecs", ringingIn), { cause: "error" });
   });
 });
+
+Deno.test("what no version can send as an immediate answer is said before any call", () => {
+  const d = Dialect.of({ version: version("4.10.0"), modules: new Set(["auresamp", "auconv"]) });
+  assertEquals(d.immediateResponseLimit(486), undefined);
+  assertEquals(d.immediateResponseLimit(603), undefined);
+  assertMatch(
+    d.immediateResponseLimit(302)!,
+    /^baresip cannot answer an INVITE with 302 \(a redirect\)/,
+  );
+  assertMatch(
+    d.immediateResponseLimit(486, { "X-A": "1" })!,
+    /cannot add headers to its final response/,
+  );
+  assertEquals(d.immediateResponseLimit(486, {}), undefined);
+  assertMatch(d.immediateResponseLimit(200)!, /from 400 to 699, got 200/);
+  assertMatch(d.immediateResponseLimit(700)!, /from 400 to 699, got 700/);
+});

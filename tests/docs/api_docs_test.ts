@@ -9,9 +9,9 @@ import * as flow from "../../flow/api/mod.ts";
 const REFERENCE = new URL("../../docs/flow/api.md", import.meta.url);
 const MODULE = new URL("../../flow/api/mod.ts", import.meta.url);
 
-/** Names written as code in the page: `name`, `name(…)`, `a.name`, `name: …`. */
+/** Names written as code in the page: `name`, `name(…)`, `a.name`, `name: …` (examples aside). */
 async function documentedNames(): Promise<Set<string>> {
-  const text = await Deno.readTextFile(REFERENCE);
+  const text = (await Deno.readTextFile(REFERENCE)).replace(/^```[^\n]*\n[\s\S]*?^```$/gm, "");
   const names = new Set<string>();
   for (const [, code] of text.matchAll(/`([^`]+)`/g)) {
     for (const [word] of code.matchAll(/[A-Za-z_$][\w$]*/g)) names.add(word);

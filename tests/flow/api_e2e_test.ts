@@ -87,12 +87,12 @@ scenario.each([{ digits: "1" }, { digits: "#9" }])("sends $digits", async ({ dig
       logs?: Record<string, string>;
     };
 
-  await t.step("wait() fails as soon as an established call drops", () => {
+  await t.step("wait() fails as soon as an established call drops, naming the cause", () => {
     const e = end("the call drops during wait");
     assertEquals(e.status, "failed");
     assertMatch(
       e.error!.message,
-      /^[AB]'s call with sip:[AB]@127\.0\.0\.1:\d+ dropped during wait\("5s"\) after \d+ms: /,
+      /^the call of [AB] with sip:[AB]@127\.0\.0\.1:\d+ dropped during wait\("5s"\) after \d+ms \(bye by the (local|remote) side: [^)]+\)$/,
     );
     assertEquals(e.error!.location?.line, 18);
   });

@@ -1,6 +1,6 @@
-import { deepStrictEqual as assertEquals, rejects } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, rejects, throws } from "node:assert/strict";
 import { join } from "node:path";
-import { discoverScenarios, DiscoveryError, displayPath } from "../../flow/discover.ts";
+import { discoverScenarios, DiscoveryError, displayPath, withRoot } from "../../flow/discover.ts";
 
 Deno.test("folders yield the .ts files that import @ringo/flow, sorted, recursively, without _helpers", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ringo-discover-test-" });
@@ -34,4 +34,20 @@ Deno.test("folders yield the .ts files that import @ringo/flow, sorted, recursiv
 Deno.test("paths are shown relative to the current folder when inside it", () => {
   assertEquals(displayPath("/work/flows/call.ts", "/work"), "flows/call.ts");
   assertEquals(displayPath("/tmp/call.ts", "/work"), "/tmp/call.ts");
+});
+
+Deno.test("--root gives every file one folder to import from, and must hold them all", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "flows/smoke"), { recursive: true });
+    await Deno.mkdir(join(dir, "elsewhere"));
+    await Deno.writeTextFile(join(dir, "flows/smoke/call.ts"), `import "@ringo/flow";\n`);
+    const files = await discoverScenarios(["flows/smoke"], dir);
+    assertEquals(files[0].root, join(dir, "flows/smoke"));
+    assertEquals(withRoot(files, "flows", dir).map((f) => f.root), [join(dir, "flows")]);
+    throws(() => withRoot(files, "elsewhere", dir), /--root elsewhere does not contain/);
+    throws(() => withRoot(files, "nope", dir), /--root nope: no such folder/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

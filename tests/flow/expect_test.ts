@@ -323,3 +323,37 @@ Deno.test("onAssertion listeners hear every matcher call until unsubscribed", as
     assert.equal(count, 2);
   });
 });
+
+Deno.test("matchers chain on the same value, .not negates one, value() gives the value", async (t) => {
+  await t.step("a chain checks each bound", () => {
+    expect(250).toBeGreaterThanOrEqual(200).toBeLessThan(300);
+    const error = failure(() => expect(301).toBeGreaterThanOrEqual(200).toBeLessThan(300));
+    assert.equal(error.matcher, "toBeLessThan");
+  });
+  await t.step(".not applies to the next matcher only", () => {
+    expect(2).not.toBe(3).toBe(2);
+    failure(() => expect(2).not.toBe(3).toBe(3));
+  });
+  await t.step("value() returns what was checked, labels kept", () => {
+    assert.equal(expect("x", "A state").toBe("x").value(), "x");
+    const wrapped = labelled(5, "B count");
+    assert.equal(expect(wrapped).toBeGreaterThan(1).value(), 5);
+  });
+});
+
+Deno.test("toBeEmpty knows strings, arrays, maps, sets and plain objects", () => {
+  for (const empty of ["", [], new Map(), new Set(), {}, Object.create(null)]) {
+    expect(empty).toBeEmpty();
+  }
+  for (const full of ["a", [0], new Map([[1, 1]]), new Set([1]), { a: undefined }]) {
+    expect(full).not.toBeEmpty();
+  }
+  assert.equal(
+    failure(() => expect([1], "B calls").toBeEmpty()).message,
+    "B calls: expected [ 1 ] to be empty",
+  );
+  assert.match(
+    failure(() => expect(0).not.toBeEmpty()).message,
+    /^expected a string, an array, a Map, a Set or a plain object for toBeEmpty, got 0$/,
+  );
+});

@@ -1,7 +1,8 @@
 /**
- * `header()`/`headers()` end to end: a scenario's loopback agent receives
- * an INVITE with custom headers from a foreign SIP peer (this test, over
- * UDP) and reads them through the flow API.
+ * `header()`/`headers()`/`headerValues()`/`headersAll()` end to end: a
+ * scenario's loopback agent receives an INVITE with custom headers from a
+ * foreign SIP peer (this test, over UDP) and reads them through the flow
+ * API — repeats joined, or kept apart when their values hold commas.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { createSocket } from "node:dgram";
@@ -20,6 +21,14 @@ expect(b.header("X-MULTI")).toBe("one, two");
 expect(b.header("f")).toBe(b.headers()["From"]);
 expect(b.header("Call-ID")).toBe(b.call?.id);
 expect(Object.keys(b.headers()).includes("X-Multi")).toBe(true);
+expect(b.headerValues("x-multi")).toEqual(["one", "two"]);
+expect(b.headerValues("History-Info")).toEqual([
+  "<sip:a@h?Reason=SIP%3Bcause%3D302>;index=1, <sip:b@h>;index=1.1",
+  "<sip:c@h>;index=1.1.1",
+]);
+expect(b.headersAll()["X-Multi"]).toEqual(["one", "two"]);
+expect(b.headersAll()["From"]?.length).toBe(1);
+expect(b.headerValues("X-None")).toEqual([]);
 await b.reject();
 await until(() => expect(b.state).toBe(State.Idle));
 expect(b.header("X-Test")).toBe("hello world");
@@ -41,6 +50,8 @@ Deno.test("a scenario reads the custom headers of the INVITE its agent received"
       ["X-Test", "hello world"],
       ["X-Multi", "one"],
       ["x-multi", "two"],
+      ["History-Info", "<sip:a@h?Reason=SIP%3Bcause%3D302>;index=1, <sip:b@h>;index=1.1"],
+      ["History-Info", "<sip:c@h>;index=1.1.1"],
     ]);
     await new Promise<void>((resolve, reject) =>
       socket.send(invite, port, "127.0.0.1", (e) => (e ? reject(e) : resolve()))

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { describeAgentEvent } from "../../../flow/sandbox/agent_events.ts";
+import { describeAgentEvent, describeMessage } from "../../../flow/sandbox/agent_events.ts";
 
 const event = (type: string, extra: Record<string, string> = {}) => ({ type, raw: {}, ...extra });
 
@@ -34,4 +34,24 @@ Deno.test("chatter and unknown events give no line", () => {
     assertEquals(describeAgentEvent(event(type)), undefined, type);
   }
   assertEquals(describeAgentEvent(event("CALL_DTMF_START")), undefined);
+});
+
+Deno.test("a peer's hold and a received MESSAGE are report lines", () => {
+  assertEquals(
+    describeAgentEvent({ type: "CALL_HOLD", peerUri: "sip:A@127.0.0.1:5060", raw: {} }),
+    { message: "the peer sip:A@127.0.0.1:5060 put the call on hold", level: "info" },
+  );
+  assertEquals(
+    describeAgentEvent({ type: "CALL_RESUME", raw: {} })?.message,
+    "the peer resumed the call",
+  );
+  assertEquals(
+    describeMessage({ from: "sip:A@h", contentType: "text/plain;charset=utf-8", body: 'say "hi"' }),
+    { message: 'MESSAGE received from sip:A@h: "say \\"hi\\""', level: "info" },
+  );
+  assertEquals(
+    describeMessage({ from: "sip:A@h", contentType: "application/json", body: "x".repeat(300) })
+      .message,
+    `MESSAGE received from sip:A@h (application/json): "${"x".repeat(200)}…"`,
+  );
 });

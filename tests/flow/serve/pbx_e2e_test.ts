@@ -27,7 +27,7 @@ timeout = "1m"
   });
   await Deno.writeTextFile(
     join(serve.dir, "pbx.env"),
-    `SIP_DOMAIN=${pbx.domain}:${pbx.port}\nALICE_PASS=${TEST_USERS.alice}\nBOB_PASS=${TEST_USERS.bob}\n`,
+    `SIP_DOMAIN=${pbx.domain}:${pbx.port}\nA_USER=alice\nA_PASS=${TEST_USERS.alice}\nB_USER=bob\nB_PASS=${TEST_USERS.bob}\n`,
   );
   const token = "pbx-test-token-0123456789";
   const run = await call(serve, "/api/monitors/pbx-call/runs?wait=true", { token, method: "POST" });
