@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { connectCtrlSocket, type CtrlSocket, type CtrlTransport } from "./ctrl_socket.ts";
 import { CtrlTcpError } from "./errors.ts";
 import { type BaresipEvent, decodeFrame } from "./frames.ts";
 import { encodeNetstring, NetstringParser } from "./netstring.ts";
@@ -17,6 +18,8 @@ export interface CtrlTcpConnectOptions {
   hostname?: string;
   /** Largest frame accepted. */
   maxFrameBytes?: number;
+  /** The connection's kind; default `preferredCtrlTransport()` of `ctrl_socket.ts`. */
+  transport?: CtrlTransport;
 }
 
 /** Events a {@link CtrlTcpClient} dispatches. */
@@ -50,7 +53,7 @@ interface Pending {
  * ```
  */
 export class CtrlTcpClient extends EventTarget {
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: CtrlSocket;
   readonly #parser: NetstringParser;
   readonly #pending = new Map<string, Pending>();
   readonly #decoder = new TextDecoder();
@@ -59,7 +62,7 @@ export class CtrlTcpClient extends EventTarget {
   /** Resolves when the reader loop has ended (connection closed). */
   readonly closed: Promise<Error | undefined>;
 
-  private constructor(conn: Deno.TcpConn, maxFrameBytes?: number) {
+  private constructor(conn: CtrlSocket, maxFrameBytes?: number) {
     super();
     this.#conn = conn;
     this.#parser = new NetstringParser({ maxFrameBytes });
@@ -70,7 +73,7 @@ export class CtrlTcpClient extends EventTarget {
   static async connect(port: number, options: CtrlTcpConnectOptions = {}): Promise<CtrlTcpClient> {
     const hostname = options.hostname ?? "127.0.0.1";
     try {
-      const conn = await Deno.connect({ hostname, port, transport: "tcp" });
+      const conn = await connectCtrlSocket(hostname, port, options.transport);
       return new CtrlTcpClient(conn, options.maxFrameBytes);
     } catch (error) {
       throw new CtrlTcpError(
@@ -78,6 +81,11 @@ export class CtrlTcpClient extends EventTarget {
         { cause: error },
       );
     }
+  }
+
+  /** The connection's kind: `quickack` (immediate ACKs) or `deno`. */
+  get transport(): CtrlTransport {
+    return this.#conn.transport;
   }
 
   /** True once the connection has ended. */

@@ -13,6 +13,7 @@ export * from "./config.ts";
 export * from "./dialect.ts";
 export * from "./sip_status.ts";
 export * from "./ctrl_tcp.ts";
+export { type CtrlTransport, preferredCtrlTransport } from "./ctrl_socket.ts";
 export * from "./errors.ts";
 export * from "./frames.ts";
 export * from "./log_buffer.ts";

@@ -179,6 +179,7 @@ export class BaresipProcess {
       }
       await this.exited;
       this.ctrl.close();
+      await this.ctrl.closed;
       this.#untrack();
     })();
     return this.#stopping;
