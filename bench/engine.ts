@@ -1,10 +1,11 @@
 /**
- * Engine benchmarks: agent start, loopback call setup, memory per agent, and
- * a burst of 20 parallel starts. Prints medians over repeated runs.
+ * Engine benchmarks: agent start, memory per agent, and a burst of 20
+ * parallel starts (the call set-up steps are in `steps.ts`, beside the
+ * bare-baresip reference). Prints medians over repeated runs.
  *
  * @module
  */
-import { Agent, CallState } from "../core/mod.ts";
+import { Agent } from "../core/mod.ts";
 import { type Figure, rssMb } from "./stats.ts";
 
 /** Runs the engine benchmarks on the baresip `env` selects and returns their figures. */
@@ -36,36 +37,6 @@ export async function benchEngine(
     await agent.stop();
   }
   figures.push({ name: "agent start → ready", values: startMs, unit: "ms" });
-
-  const dialMs: number[] = [];
-  const [a, b] = await Promise.all([
-    Agent.start({ name: "A", env }),
-    Agent.start({ name: "B", env }),
-  ]);
-  try {
-    const answered = new Set<string | undefined>();
-    const onIncoming = () => {
-      const call = b.snapshot.calls[0];
-      if (call?.state !== CallState.Ringing || answered.has(call.id)) return;
-      answered.add(call.id);
-      b.accept().catch((error) => console.error(`bench: B could not answer: ${error.message}`));
-    };
-    b.addEventListener("change", onIncoming);
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await a.dial(b.contactUri);
-      await a.waitFor((s) => s.calls[0]?.state === CallState.Established);
-      dialMs.push(performance.now() - t0);
-      await a.hangup();
-      await Promise.all([
-        a.waitFor((s) => s.calls.length === 0),
-        b.waitFor((s) => s.calls.length === 0),
-      ]);
-    }
-  } finally {
-    await Promise.all([a.stop(), b.stop()]);
-  }
-  figures.push({ name: "dial → established (loopback)", values: dialMs, unit: "ms" });
 
   const burstMs: number[] = [];
   for (let i = 0; i < Math.max(3, Math.floor(runs / 3)); i++) {

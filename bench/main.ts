@@ -12,6 +12,7 @@ import { benchAudio } from "./audio.ts";
 import { benchEngine } from "./engine.ts";
 import { benchFlow } from "./flow.ts";
 import { benchServe } from "./serve.ts";
+import { benchSteps } from "./steps.ts";
 import { type Figure, formatTable } from "./stats.ts";
 import { benchTui } from "./tui.ts";
 
@@ -32,7 +33,11 @@ for (const binary of await availableBaresips()) {
   console.error(`bench: engine and audio on ${label} (${binary})`);
   columns.push({
     label,
-    figures: [...await benchEngine(runs, env), ...await benchAudio(runs, env)],
+    figures: [
+      ...await benchEngine(runs, env),
+      ...await benchSteps(runs, env),
+      ...await benchAudio(runs, env),
+    ],
   });
 }
 console.log(formatTable(columns));
