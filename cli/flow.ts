@@ -87,9 +87,23 @@ export const runCommand = command(
       description: message`Time limit per scenario: 500ms, 60s, 2m or seconds (default 60s).`,
     })),
     bail: withDefault(
-      flag("--bail", { description: message`Stop after the first failure.` }),
+      flag("--bail", {
+        description: message`Start no scenario after the first failure (running ones finish).`,
+      }),
       false,
     ),
+    jobs: optional(option("--jobs", "-j", string({ metavar: "N" }), {
+      description:
+        message`Run N scenario files at a time (and concurrent scenarios of a file), or auto: one per CPU (default 1).`,
+    })),
+    shard: optional(option("--shard", string({ metavar: "I/N" }), {
+      description:
+        message`Run only share I of N of the selected scenarios (one per CI machine; every share disjoint, all together the whole run).`,
+    })),
+    shardTimings: multiple(option("--shard-timings", string({ metavar: "JUNIT" }), {
+      description:
+        message`With --shard: balance the shares by the durations in these JUnit reports of an earlier run (files or folders of them; repeatable).`,
+    })),
     logs: withDefault(
       flag("--logs", {
         description:
@@ -305,6 +319,9 @@ export function dispatchFlow(parsed: FlowCommand): Promise<number> {
         envFile: [...parsed.envFile],
         timeout: parsed.timeout,
         bail: parsed.bail,
+        jobs: parsed.jobs,
+        shard: parsed.shard,
+        shardTimings: [...parsed.shardTimings],
         logs: parsed.logs,
         json: parsed.json || parsed.jsonFormat !== undefined,
         jsonFormat: parsed.jsonFormat,

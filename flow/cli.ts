@@ -29,9 +29,13 @@ import { ndjsonReporter } from "./report/ndjson.ts";
 import { ringoFlowNdjsonReporter } from "./report/ringo_flow_ndjson.ts";
 import type { Reporter, Writer } from "./report/events.ts";
 import { LoadFailure } from "./listing.ts";
-import { runScenarios } from "./runner.ts";
+import { runPool, runScenarios } from "./runner.ts";
+import type { SandboxPool } from "./sandbox/pool.ts";
 import type { SandboxGrants } from "./sandbox/permissions.ts";
 import { SelectionError } from "./select.ts";
+import { parseJobs } from "./schedule.ts";
+import { parseShard, type ShardSpec } from "./shard.ts";
+import { readJunitTimings } from "./report/junit_timings.ts";
 import { checkScenarios } from "./check.ts";
 import { checkOutputFile, checkOutputFolder, fallbackPath, reason } from "./output_paths.ts";
 import { parseMebibytes } from "./size.ts";
@@ -50,7 +54,14 @@ export interface FlowRunOptions extends FlowGrantOptions {
   envFile?: string | string[];
   /** Per-scenario time limit: `"60s"`, `"2m"`, or seconds; default 60s. */
   timeout?: string | number;
+  /** Start no scenario after the first failure. */
   bail?: boolean;
+  /** Scenario files (and concurrent scenarios) at a time: a number, or `auto` (one per CPU); default 1. */
+  jobs?: string | number;
+  /** This machine's share of the selected scenarios, `i/n`. */
+  shard?: string;
+  /** JUnit reports (files or folders) of an earlier run, to balance `shard` by duration. */
+  shardTimings?: string[];
   /** Print agent logs under failed scenarios. */
   logs?: boolean;
   /** NDJSON events on stdout instead of the human report. */
@@ -126,8 +137,20 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
   let memoryLimitMb: number | undefined;
   let files;
   let pcap: PcapSink | undefined;
+  let jobs: number;
+  let shard: ShardSpec | undefined;
+  let shardTimings: Map<string, number> | undefined;
+  let pool: SandboxPool | undefined;
   try {
     timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
+    jobs = parseJobs(options.jobs ?? 1);
+    if (options.shard !== undefined) shard = parseShard(options.shard);
+    if (options.shardTimings?.length) {
+      if (!shard) {
+        throw new RingoError("--shard-timings balances shards: give --shard i/n too");
+      }
+      shardTimings = await readJunitTimings(options.shardTimings);
+    }
     if (timeoutMs <= 0) throw new RingoError("--timeout must be more than 0");
     if (options.memoryLimit !== undefined) memoryLimitMb = parseMebibytes(options.memoryLimit);
     await requireEnvFile(options.envFile);
@@ -144,6 +167,8 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
         throw new RingoError(`--pcap ${options.pcap}: cannot write it (${reason(error)})`);
       });
     }
+    // The first sandboxes start while the files are type-checked.
+    pool = runPool(files, { grants: grants(options), memoryLimitMb, jobs });
     if (options.typecheck !== false) {
       const checked = await typeCheck(files, grants(options));
       // A syntax error or a missing module: the load pass says it with the line.
@@ -154,10 +179,12 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
           "the scenarios do not type-check; no scenario ran",
           "fix the errors above, or run with --no-typecheck",
         );
+        pool.close();
         return 2;
       }
     }
   } catch (error) {
+    pool?.close();
     return usageError(error);
   }
 
@@ -185,6 +212,10 @@ export async function runFlow(options: FlowRunOptions): Promise<number> {
       envFile: options.envFile,
       timeoutMs,
       bail: options.bail,
+      jobs,
+      shard,
+      shardTimings,
+      pool,
       logs: options.logs,
       verbose: options.verbose,
       grants: grants(options),

@@ -10,7 +10,8 @@ import { RingoError } from "../core/errors.ts";
 import type { ScenarioFile } from "./discover.ts";
 import { ScenarioEnv } from "./env.ts";
 import { type DeclaredScenario, implicitScenarioName, type WireFailure } from "./protocol.ts";
-import { ScenarioWorker } from "./sandbox/host.ts";
+import { sandboxSpec, ScenarioWorker } from "./sandbox/host.ts";
+import type { SandboxPool, SandboxSpec } from "./sandbox/pool.ts";
 import type { SandboxGrants } from "./sandbox/permissions.ts";
 import type { ScenarioEntry } from "./select.ts";
 
@@ -40,6 +41,10 @@ export interface LoadOptions {
   loadTimeoutMs?: number;
   /** Heap limit of each scenario file's thread in MiB (`--memory-limit`). */
   memoryLimitMb?: number;
+  /** Sandboxes started ahead (see sandbox/pool.ts); default: each started when needed. */
+  pool?: SandboxPool;
+  /** Sandboxes the pool should hold for after the listing (the first files to run). */
+  keepAhead?: SandboxSpec[];
 }
 
 /** A loaded file and what it declares. */
@@ -55,9 +60,12 @@ export interface PlannedScenario extends ScenarioEntry {
   /** Its index among the file's declared scenarios (unused for plain files). */
   index: number;
   timeoutMs?: number;
+  /** It may run in its own sandbox beside the file's other scenarios (with `--jobs` > 1). */
+  concurrent?: boolean;
 }
 
-const LIST_CONCURRENCY = 4;
+/** Files listed at once: a sandbox's start is mostly waiting (see sandbox/pool.ts). */
+export const LIST_CONCURRENCY = 8;
 
 /**
  * Loads each file in list mode and returns what it declares. Throws
@@ -80,8 +88,14 @@ export async function listScenarioFiles(
     while (next < files.length) {
       const i = next++;
       const file = files[i];
+      const sandbox = options.pool?.take(specOf(file, options));
+      options.pool?.prepare([
+        ...files.slice(next, next + LIST_CONCURRENCY).map((f) => specOf(f, options)),
+        ...options.keepAhead ?? [],
+      ]);
       const worker = ScenarioWorker.open({
         ...file,
+        sandbox,
         mode: "list",
         grants: options.grants,
         env: await loadEnv(file, options),
@@ -131,8 +145,14 @@ export function planScenarios(listed: ListedFile[]): PlannedScenario[] {
         ...(s.skip !== undefined ? { skip: s.skip } : {}),
         ...(s.only !== undefined ? { only: s.only } : {}),
         ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+        ...(s.concurrent ? { concurrent: true } : {}),
       }))
   );
+}
+
+/** The sandbox `file` needs under `options`. */
+export function specOf(file: ScenarioFile, options: LoadOptions): SandboxSpec {
+  return sandboxSpec({ ...file, grants: options.grants, memoryLimitMb: options.memoryLimitMb });
 }
 
 /** The layered environment of one scenario file. */

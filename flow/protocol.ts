@@ -232,6 +232,8 @@ export interface DeclaredScenario {
   only?: boolean;
   /** Its own timeout in milliseconds, from the `timeout` option. */
   timeoutMs?: number;
+  /** It may run beside the file's other scenarios (`concurrent` option, or `concurrent()`). */
+  concurrent?: boolean;
 }
 
 /** The methods a worker may call on the host. */
@@ -269,6 +271,8 @@ export type HostMessage =
   }
   | { type: "run"; id: string; index: number; timeoutMs: number }
   | { type: "abort"; id: string; reason: string }
+  /** The relay's first message to a heap-limited scenario thread (see sandbox/relay.ts). */
+  | { type: "warm" }
   | { type: "reply"; callId: number; ok: true; value: unknown }
   | { type: "reply"; callId: number; ok: false; error: WireError }
   | { type: "agent"; handle: number; view: AgentView }

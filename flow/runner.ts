@@ -1,29 +1,39 @@
 /**
  * A flow run: load every scenario file in its sandbox to learn its
- * scenarios (no agents start in this pass), select them, then run the
- * selected ones one after another and report each step as a RunEvent.
+ * scenarios (no agents start in this pass), select them, take this
+ * machine's share (`--shard`), then run them — `jobs` units at a time (see
+ * schedule.ts), each scenario reported as RunEvents. Sandboxes of the
+ * files that come next are started ahead (pool.ts), even with one job.
  *
  * Errors before the first scenario runs — a file that does not load, a
  * selection that matches nothing — are thrown (`LoadFailure`,
  * `SelectionError`), and no event is emitted; the CLI turns them into exit
  * code 2.
  *
+ * With several jobs, the events of scenarios running at once interleave;
+ * each scenario's own events keep their order (`scenario-start`, its
+ * assertions, logs and metrics, `sip`, `scenario-end`), `run-start` comes
+ * first and `run-end` last, and ids follow the serial order. `--bail`
+ * starts no scenario after a failure (those running finish); an interrupt
+ * stops the running ones (their teardown runs) and starts no other.
+ *
  * @module
  */
 import type { ScenarioFile } from "./discover.ts";
 import {
-  type ListedFile,
+  LIST_CONCURRENCY,
   listScenarioFiles,
-  loadEnv,
   type LoadOptions,
-  type PlannedScenario,
   planScenarios,
+  specOf,
 } from "./listing.ts";
-import type { Reporter, RunEvent, ScenarioEndEvent } from "./report/events.ts";
+import type { Reporter, RunEvent } from "./report/events.ts";
 import type { PcapSink } from "./report/pcap.ts";
-import { sipEvent } from "./report/sip.ts";
-import { type ScenarioOutcome, ScenarioWorker } from "./sandbox/host.ts";
+import { runUnit, type UnitContext } from "./run_unit.ts";
+import { SandboxPool } from "./sandbox/pool.ts";
+import { planUnits, type RunUnit } from "./schedule.ts";
 import { SelectionError, selectScenarios, unmatchedPatterns } from "./select.ts";
+import { shardOf, type ShardSpec } from "./shard.ts";
 
 /** Options of {@link runScenarios}. */
 export interface RunOptions extends LoadOptions {
@@ -49,8 +59,14 @@ export interface RunOptions extends LoadOptions {
   /** Emit each scenario's SIP signalling as a `sip` event before its end (`--sip-messages`). */
   sipEvents?: boolean;
   reporters: Reporter[];
-  /** Aborting it interrupts the run: the running scenario's teardown runs, its agents stop. */
+  /** Aborting it interrupts the run: the running scenarios' teardown runs, their agents stop. */
   signal?: AbortSignal;
+  /** Units (files, or concurrent scenarios) run at once (`--jobs`); default 1. */
+  jobs?: number;
+  /** Run only this share of the selected scenarios (`--shard i/n`). */
+  shard?: ShardSpec;
+  /** Durations (ms, by `shardKey`) of an earlier run, to balance shards by time. */
+  shardTimings?: ReadonlyMap<string, number>;
 }
 
 /** The counts of a finished run. */
@@ -75,9 +91,54 @@ export interface RunSummary {
  * ```
  */
 export async function runScenarios(options: RunOptions): Promise<RunSummary> {
+  const jobs = Math.max(1, options.jobs ?? 1);
+  const pool = options.pool ?? runPool(options.files, options);
+  try {
+    return await execute(await plan(options, jobs, pool), options, jobs, pool);
+  } finally {
+    pool.close();
+  }
+}
+
+/**
+ * A sandbox pool for a run of `files`, already starting the sandboxes the
+ * listing pass needs first (the CLI creates it before it type-checks, so
+ * they start meanwhile). {@link runScenarios} closes it.
+ *
+ * @example
+ * ```ts
+ * const pool = runPool(files, { grants: {}, jobs: 4 });
+ * await runScenarios({ ...options, files, pool });
+ * ```
+ */
+export function runPool(
+  files: readonly ScenarioFile[],
+  options: Pick<RunOptions, "grants" | "memoryLimitMb" | "jobs">,
+): SandboxPool {
+  const jobs = Math.max(1, options.jobs ?? 1);
+  const pool = new SandboxPool({ spares: LIST_CONCURRENCY + jobs });
+  // Those of the listing pass, and those of the first files to run.
+  pool.prepare(
+    [...files.slice(0, LIST_CONCURRENCY), ...files.slice(0, jobs)].map((f) => specOf(f, options)),
+  );
+  return pool;
+}
+
+/** What a run runs: its units, and how many scenarios of how many selected are this shard's. */
+interface RunPlan {
+  units: RunUnit[];
+  scenarios: number;
+  selected: number;
+}
+
+/** Lists, selects and shards the scenarios, and cuts them into units. */
+async function plan(options: RunOptions, jobs: number, pool: SandboxPool): Promise<RunPlan> {
   const listed = await listScenarioFiles(options.files, {
     ...options,
     loadTimeoutMs: options.loadTimeoutMs ?? options.timeoutMs,
+    pool,
+    // The first files' run sandboxes start while the last ones are listed.
+    keepAhead: options.files.slice(0, jobs).map((f) => specOf(f, options)),
   });
   const planned = planScenarios(listed);
   const unmatched = unmatchedPatterns(planned, options.scenario ?? []);
@@ -93,7 +154,27 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
       hint: "`ringo flow check <paths>` lists the scenarios with their tags",
     });
   }
+  const mine = options.shard
+    ? shardOf(
+      selected.map((choice) => ({
+        choice,
+        file: choice.scenario.file,
+        name: choice.scenario.name,
+      })),
+      options.shard,
+      options.shardTimings,
+    ).map((entry) => entry.choice)
+    : selected;
+  return { units: planUnits(mine, { jobs }), scenarios: mine.length, selected: selected.length };
+}
 
+/** Runs the units `jobs` at a time and reports them. */
+async function execute(
+  { units, scenarios, selected }: RunPlan,
+  options: RunOptions,
+  jobs: number,
+  pool: SandboxPool,
+): Promise<RunSummary> {
   const emit = (event: RunEvent) => {
     for (const reporter of options.reporters) reporter.handle(event);
   };
@@ -102,151 +183,38 @@ export async function runScenarios(options: RunOptions): Promise<RunSummary> {
     type: "run-start",
     files: options.files.map((f) => f.file),
     startedAt: new Date().toISOString(),
+    ...(jobs > 1 ? { jobs } : {}),
+    ...(options.shard ? { shard: { ...options.shard, scenarios, of: selected } } : {}),
   });
   const summary: RunSummary = { passed: 0, failed: 0, skipped: 0, interrupted: false };
-  let nextId = 1;
-  let worker: ScenarioWorker | undefined;
-  let workerFile: ListedFile | undefined;
-  const keepSip = options.pcap !== undefined || options.sipEvents === true;
-  try {
-    for (const choice of selected) {
-      if (options.signal?.aborted) {
-        summary.interrupted = true;
-        break;
-      }
-      const s = choice.scenario;
-      const id = `s${nextId++}`;
-      const started = performance.now();
-      emit({ type: "scenario-start", id, file: s.file, name: s.name, tags: s.tags });
-      const end = (outcome: Omit<ScenarioOutcome, "logs"> & { logs?: Record<string, string> }) =>
-        scenarioEnd(id, s, outcome, performance.now() - started, options);
-      if (choice.status === "skip") {
-        emit(end({ status: "skipped", reason: choice.reason }));
-        summary.skipped++;
-        continue;
-      }
-      const timeoutMs = s.timeoutMs ?? options.timeoutMs;
-      let outcome: ScenarioOutcome;
-      if (s.source.plain) {
-        const plain = ScenarioWorker.open({
-          ...fileOf(s.source),
-          mode: "run",
-          implicit: { id, timeoutMs },
-          grants: options.grants,
-          memoryLimitMb: options.memoryLimitMb,
-          env: await loadEnv(s.source, options),
-          saveAudioDir: options.saveAudioDir,
-          keepSip,
-          metrics: options.metrics,
-          onMessage: emit,
-        });
-        try {
-          outcome = await plain.runImplicit(options.signal);
-        } finally {
-          await plain.close();
-        }
-      } else {
-        if (!worker || !worker.usable || workerFile !== s.source) {
-          await worker?.close();
-          workerFile = s.source;
-          worker = ScenarioWorker.open({
-            ...fileOf(s.source),
-            mode: "run",
-            grants: options.grants,
-            loadTimeoutMs: options.loadTimeoutMs ?? options.timeoutMs,
-            memoryLimitMb: options.memoryLimitMb,
-            env: await loadEnv(s.source, options),
-            saveAudioDir: options.saveAudioDir,
-            keepSip,
-            metrics: options.metrics,
-            onMessage: emit,
-          });
-        }
-        outcome = await runDeclared(worker, id, s, timeoutMs, options.signal);
-      }
-      if (options.pcap && outcome.sip) await options.pcap.add(s.file, s.name, outcome.sip);
-      if (options.sipEvents && outcome.sip) emit(sipEvent(id, outcome.sip));
-      emit(end(outcome));
-      if (outcome.status === "passed") summary.passed++;
-      else if (outcome.status === "skipped") summary.skipped++;
-      else if (outcome.status === "failed") summary.failed++;
-      if (outcome.status === "interrupted" || options.signal?.aborted) {
-        summary.interrupted = true;
-        break;
-      }
-      if (outcome.status === "failed" && options.bail) {
-        summary.interrupted = true;
-        break;
-      }
+  let bailed = false;
+  const context: UnitContext = {
+    options,
+    pool,
+    emit,
+    stopping: () => bailed || options.signal?.aborted === true,
+    finished: (status) => {
+      if (status === "passed") summary.passed++;
+      else if (status === "skipped") summary.skipped++;
+      else if (status === "failed") summary.failed++;
+      if (status === "interrupted") summary.interrupted = true;
+      if (status === "failed" && options.bail) bailed = true;
+    },
+  };
+  let next = 0;
+  const lane = async () => {
+    while (next < units.length && !context.stopping()) {
+      const unit = units[next++];
+      // The sandboxes of the units that come next start while this one runs.
+      pool.prepare(
+        units.slice(next).filter((u) => u.needsSandbox).slice(0, jobs + 1)
+          .map((u) => specOf(u.source, options)),
+      );
+      await runUnit(unit, context);
     }
-  } finally {
-    await worker?.close();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, units.length) }, lane));
+  if (bailed || options.signal?.aborted || next < units.length) summary.interrupted = true;
   emit({ type: "run-end", ...summary, durationMs: performance.now() - runStarted });
   return summary;
-}
-
-/** Runs a declared scenario in `worker`, after checking the file loaded as it was listed. */
-async function runDeclared(
-  worker: ScenarioWorker,
-  id: string,
-  s: PlannedScenario,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<ScenarioOutcome> {
-  const loaded = await Promise.race([
-    worker.loaded,
-    new Promise<"interrupted">((resolve) => {
-      if (signal?.aborted) resolve("interrupted");
-      signal?.addEventListener("abort", () => resolve("interrupted"), { once: true });
-    }),
-  ]);
-  if (loaded === "interrupted") return { status: "interrupted", logs: {} };
-  if (loaded.kind === "load-error") return { status: "failed", failure: loaded.failure, logs: {} };
-  if (loaded.kind === "ready" && loaded.scenarios[s.index]?.name !== s.name) {
-    return {
-      status: "failed",
-      failure: { message: `${s.file} declared other scenarios when run than when listed` },
-      logs: {},
-    };
-  }
-  return await worker.run(id, { index: s.index, name: s.name, timeoutMs }, signal);
-}
-
-function scenarioEnd(
-  id: string,
-  s: PlannedScenario,
-  outcome: Omit<ScenarioOutcome, "logs"> & { logs?: Record<string, string> },
-  durationMs: number,
-  options: RunOptions,
-): ScenarioEndEvent {
-  const bad = outcome.status === "failed" || outcome.status === "interrupted";
-  const logs = outcome.logs && Object.keys(outcome.logs).length > 0 &&
-      (options.verbose || (bad && options.logs))
-    ? outcome.logs
-    : undefined;
-  return {
-    type: "scenario-end",
-    id,
-    file: s.file,
-    name: s.name,
-    status: outcome.status,
-    durationMs,
-    ...(outcome.failure
-      ? {
-        error: {
-          message: outcome.failure.message,
-          ...(outcome.failure.stack ? { stack: outcome.failure.stack } : {}),
-          ...(outcome.failure.location ? { location: outcome.failure.location } : {}),
-        },
-      }
-      : {}),
-    ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
-    ...(logs ? { logs } : {}),
-    ...(outcome.agents ? { agents: outcome.agents } : {}),
-  };
-}
-
-function fileOf(f: ScenarioFile): ScenarioFile {
-  return { path: f.path, file: f.file, root: f.root };
 }

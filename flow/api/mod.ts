@@ -37,6 +37,7 @@ export { type AudioConnectionOptions, file, silent, tone, verifyAudioConnection 
 export { env, loadEnv, log, metric, uuid } from "./context.ts";
 export { CallDroppedError, defaultTimeout, TimeoutError, until, wait } from "./until.ts";
 export {
+  concurrent,
   type Context,
   scenario,
   type ScenarioBody,

@@ -42,6 +42,8 @@ export interface RegisteredScenario extends DeclaredScenario {
 
 /** What a file registered while it was imported. */
 export interface Registry {
+  /** Every scenario of the file may run beside the others (`concurrent()`). */
+  concurrent?: boolean;
   setup?: () => unknown;
   // deno-lint-ignore no-explicit-any
   teardown?: (context: any) => unknown;

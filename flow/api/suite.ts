@@ -26,6 +26,14 @@ export interface ScenarioOptions {
   only?: boolean;
   /** This scenario's time limit, instead of `--timeout` (default 60s). */
   timeout?: Duration;
+  /**
+   * With `ringo flow run --jobs N`, this scenario may run at the same time
+   * as the file's other scenarios, in a sandbox of its own (the file is
+   * loaded again there: module-level variables are not shared with them).
+   * Without it a file's scenarios run one after another; files run in
+   * parallel either way. See also {@link concurrent}.
+   */
+  concurrent?: boolean;
 }
 
 /**
@@ -144,6 +152,29 @@ export function teardown(fn: (context: Context) => unknown): void {
 }
 
 /**
+ * Marks every scenario of this file `concurrent`: with `ringo flow run
+ * --jobs N` they may run at the same time, each in a sandbox of its own
+ * (which loads the file anew, so they share no module-level variable).
+ * Call it at the top level; `concurrent(false)` takes it back.
+ *
+ * @example
+ * ```ts
+ * concurrent();
+ * scenario("A calls B", async () => { … });
+ * scenario("C calls D", async () => { … }); // may run beside the first
+ * ```
+ */
+export function concurrent(enabled = true): void {
+  const rt = runtime();
+  if (rt.scenarioId !== undefined) {
+    throw new FlowError("concurrent() must be called at the top level of a file", {
+      hint: "or give a single scenario the option: scenario(name, { concurrent: true }, body)",
+    });
+  }
+  rt.registry.concurrent = enabled === true;
+}
+
+/**
  * Ends the running scenario as skipped (not failed), e.g. when what it
  * needs is not configured.
  *
@@ -174,6 +205,7 @@ function declareScenario(name: string, options: ScenarioOptions, body: unknown):
     ...(options.skip !== undefined ? { skip: options.skip } : {}),
     ...(options.only !== undefined ? { only: options.only } : {}),
     ...(options.timeout !== undefined ? { timeoutMs: parseDuration(options.timeout) } : {}),
+    ...(options.concurrent === true ? { concurrent: true } : {}),
     body: body as ScenarioBody,
   });
 }

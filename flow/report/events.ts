@@ -1,7 +1,9 @@
 /**
  * The events a flow run emits, in order: `run-start`, then per scenario
  * `scenario-start`, any `assertion`, `log` and `metric` events, `scenario-end`, and
- * finally `run-end`. Every event is plain JSON (dates as ISO strings), so
+ * finally `run-end`. With `--jobs` > 1 the events of scenarios running at
+ * once interleave (each carries its scenario's id); each scenario's own
+ * events keep that order. Every event is plain JSON (dates as ISO strings), so
  * the NDJSON reporter writes them as they are. With `--sip-messages`, a
  * `sip` event with the scenario's SIP signalling precedes its `scenario-end`. Reporters consume them
  * through the {@link Reporter} interface.
@@ -22,9 +24,17 @@ export interface RunStartEvent {
   files: string[];
   /** ISO 8601 time, e.g. `2026-11-24T18:28:13.000Z`. */
   startedAt: string;
+  /** Units run at once (`--jobs`), when more than one. */
+  jobs?: number;
+  /** This machine's share (`--shard i/n`): `scenarios` of the `of` selected. */
+  shard?: { index: number; count: number; scenarios: number; of: number };
 }
 
-/** A scenario begins. `id` is unique within the run and ties later events to it. */
+/**
+ * A scenario begins. `id` (`s1`, `s2`…) is unique within the run and ties
+ * later events to it; ids follow the order of a serial run, also when
+ * scenarios run in parallel (`--jobs`) and their events interleave.
+ */
 export interface ScenarioStartEvent {
   type: "scenario-start";
   id: string;

@@ -15,6 +15,7 @@ import {
   type Reporter,
   type RunEndEvent,
   type RunEvent,
+  type RunStartEvent,
   type ScenarioEndEvent,
   type Writer,
 } from "./events.ts";
@@ -74,10 +75,7 @@ export class HumanReporter implements Reporter {
   handle(event: RunEvent): void {
     switch (event.type) {
       case "run-start":
-        if (this.#level !== "quiet") {
-          const n = event.files.length;
-          this.#emit([this.#paint.dim(`running ${n} scenario file${n === 1 ? "" : "s"}`)]);
-        }
+        if (this.#level !== "quiet") this.#emit([this.#paint.dim(runLine(event))]);
         return;
       case "scenario-start":
         this.#pending.set(event.id, []);
@@ -188,6 +186,20 @@ export class HumanReporter implements Reporter {
     lines.push(`${e.passed} passed, ${e.failed} failed, ${e.skipped} skipped`);
     return lines;
   }
+}
+
+/**
+ * `running 6 scenario files`, `…, 4 at a time`, and with a shard
+ * `shard 2/3: 5 of 14 scenarios, from 6 scenario files`.
+ */
+function runLine(e: RunStartEvent): string {
+  const n = e.files.length;
+  const files = `${n} scenario file${n === 1 ? "" : "s"}`;
+  const atOnce = e.jobs && e.jobs > 1 ? `, ${e.jobs} at a time` : "";
+  if (!e.shard) return `running ${files}${atOnce}`;
+  const { index, count, scenarios, of } = e.shard;
+  return `shard ${index}/${count}: ${scenarios} of ${of} scenario${of === 1 ? "" : "s"}, ` +
+    `from ${files}${atOnce}`;
 }
 
 /** One line per agent (and one for the scenario's own): `    A: register_time 12.1 ms, call 1 setup_time 20 ms`. */

@@ -7,7 +7,9 @@
  * an interrupted one `<error message="interrupted">`, a skipped one
  * `<skipped message="reason"/>`; captured log lines and agent logs go to
  * `<system-out>`. Times are in seconds. A scenario that started but never
- * ended when the file is written counts as interrupted.
+ * ended when the file is written counts as interrupted. Test cases follow
+ * the serial order of the run (scenario ids), so a parallel run (`--jobs`)
+ * writes the same report as a serial one, times aside.
  *
  * @module
  */
@@ -117,7 +119,10 @@ export class JunitReporter implements Reporter {
       status: "interrupted",
       durationMs: now - s.at,
     }));
-    const cases = [...this.#ended, ...unfinished];
+    // In the order of a serial run (ids follow it), however parallel scenarios ended.
+    const cases = [...this.#ended, ...unfinished].sort((x, y) =>
+      serialOrder(x.id) - serialOrder(y.id)
+    );
     const totalMs = this.#durationMs ?? cases.reduce((sum, c) => sum + c.durationMs, 0);
     const suites = this.#files
       .map((file) =>
@@ -205,6 +210,12 @@ function escape(text: string, special: RegExp): string {
     special,
     (c) => ENTITIES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+/** The position of scenario `id` (`s12` → 12) in the serial order. */
+function serialOrder(id: string): number {
+  const n = Number(/^s(\d+)$/.exec(id)?.[1]);
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
 }
 
 function renderSuite(

@@ -27,13 +27,8 @@ import { AgentPool } from "./agents.ts";
 import { importPolicy } from "./imports.ts";
 import { ForgedMessage, parseWorkerMessage } from "./messages.ts";
 import { outputSegments } from "../output_paths.ts";
-import {
-  isReadable,
-  readablePaths,
-  RINGO_SANDBOX_MODULES,
-  type SandboxGrants,
-  workerPermissions,
-} from "./permissions.ts";
+import { isReadable, readablePaths, type SandboxGrants } from "./permissions.ts";
+import { type Sandbox, sandboxDirs, type SandboxSpec, spawnSandbox } from "./pool.ts";
 
 /** What loading a file in the Worker gave. */
 export type LoadResult =
@@ -88,6 +83,23 @@ export interface ScenarioWorkerOptions {
    * starts a node:worker_threads thread slowly from inside a Worker.
    */
   memoryLimitMb?: number;
+  /**
+   * A sandbox started ahead for this file's permissions (see pool.ts, and
+   * {@link sandboxSpec}); default: one is started now.
+   */
+  sandbox?: Sandbox;
+}
+
+/** The permissions-relevant part of `options`, to start (or find) its sandbox. */
+export function sandboxSpec(
+  options: Pick<ScenarioWorkerOptions, "path" | "root" | "grants" | "memoryLimitMb">,
+): SandboxSpec {
+  return {
+    path: options.path,
+    root: options.root,
+    grants: options.grants,
+    memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
+  };
 }
 
 /** Default heap limit of a scenario file's thread, in MiB. */
@@ -102,8 +114,6 @@ const BACKSTOP_GRACE_MS = 2_000;
 /** After an interrupt, how long teardown may run before the Worker is terminated. */
 const INTERRUPT_GRACE_MS = 3_000;
 
-const WORKER_URL = new URL("./worker.ts", import.meta.url);
-const RELAY_URL = new URL("./relay.ts", import.meta.url);
 /** ringo's own module folder: what `@ringo/flow` resolves to. */
 const RINGO_FLOW_URL = new URL("../", import.meta.url).href;
 
@@ -133,8 +143,7 @@ export class ScenarioWorker {
 
   private constructor(options: ScenarioWorkerOptions) {
     this.#options = options;
-    const dirs = [...new Set([dirname(options.path), options.root ?? dirname(options.path)])];
-    this.#readable = readablePaths(dirs, options.grants).map((p) => resolve(p));
+    this.#readable = readablePaths(sandboxDirs(options), options.grants).map((p) => resolve(p));
     this.loaded = new Promise((r) => (this.#resolveLoaded = r));
     this.#pool = new AgentPool({
       push: (handle, view) => this.#post({ type: "agent", handle, view }),
@@ -152,21 +161,8 @@ export class ScenarioWorker {
       log: (scenarioId, message, level) =>
         this.#options.onMessage?.({ type: "log", scenarioId, message, level }),
     });
-    // The heap limit needs the relay (relay.ts), which starts worker.ts as a
-    // node:worker_threads thread: that needs file URLs, and read access to them.
-    const limited = WORKER_URL.protocol === "file:" && options.memoryLimitMb !== 0;
-    const moduleDirs = limited ? RINGO_SANDBOX_MODULES : [];
-    this.#worker = new Worker(limited ? RELAY_URL : WORKER_URL, {
-      type: "module",
-      name: `ringo flow: ${options.file}`,
-      deno: { permissions: workerPermissions(dirs, options.grants, moduleDirs) },
-    });
-    if (limited) {
-      this.#worker.postMessage({
-        type: "relay",
-        heapMb: this.#memoryLimitMb,
-      });
-    }
+    const sandbox = options.sandbox ?? spawnSandbox(sandboxSpec(options));
+    this.#worker = sandbox.worker;
     this.#worker.onmessage = (e: MessageEvent<unknown>) => this.#receive(e.data);
     this.#worker.onerror = (e) => {
       e.preventDefault();

@@ -34,6 +34,7 @@ const declaredScenario = z.object({
   skip: z.union([z.boolean(), text]).optional(),
   only: z.boolean().optional(),
   timeoutMs: z.number().positive().finite().optional(),
+  concurrent: z.boolean().optional(),
 }).strict();
 
 const headerPairs = z.array(z.tuple([text, text])).max(10_000);

@@ -39,6 +39,10 @@ self.onmessage = (event: MessageEvent) => {
     name: self.name,
     resourceLimits: { maxOldGenerationSizeMb: init.heapMb },
   });
+  // Deno delivers the first message into a node:worker_threads thread
+  // started from a Worker about half a second late (later ones at once):
+  // a sandbox started ahead pays that now, before its file is sent.
+  inner.postMessage({ type: "warm" });
   inner.on("message", (message: unknown) => self.postMessage(message));
   inner.on("error", (error: Error & { code?: string }) => {
     const memory = error.code === "ERR_WORKER_OUT_OF_MEMORY";

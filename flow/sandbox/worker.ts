@@ -52,6 +52,8 @@ function onHostMessage(event: MessageEvent<HostMessage>): void {
     case "abort":
       rt?.abort(message.id, message.reason);
       return;
+    case "warm":
+      return; // the relay's first message (see relay.ts)
     default:
       rt?.receive(message);
   }
@@ -229,6 +231,11 @@ function hidePostMessage(): void {
   }
 }
 
+/** Whether the file called `concurrent()`. */
+function runtimeConcurrent(): boolean {
+  return rt?.registry.concurrent === true;
+}
+
 function declared(s: DeclaredScenario): DeclaredScenario {
   return {
     name: s.name,
@@ -236,5 +243,6 @@ function declared(s: DeclaredScenario): DeclaredScenario {
     ...(s.skip !== undefined ? { skip: s.skip } : {}),
     ...(s.only !== undefined ? { only: s.only } : {}),
     ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s.concurrent || runtimeConcurrent() ? { concurrent: true } : {}),
   };
 }
