@@ -78,3 +78,63 @@ export function percentile(values: number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
 }
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux only). */
+export function cpuSeconds(pid: number | "self"): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** The pids of this process's baresip children (Linux only). */
+export function baresipChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm === "baresip" && ppid === Deno.pid) pids.push(Number(entry.name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Measures CPU use between `start()` and `stop()`: of this process and of
+ * the given pids, as a share of one core (100 = one core busy).
+ *
+ * @example
+ * ```ts
+ * const cpu = cpuMeter(baresipChildren());
+ * await work();
+ * const { selfPct, childrenPct } = cpu.stop();
+ * ```
+ */
+export function cpuMeter(pids: number[]): { stop(): { selfPct: number; childrenPct: number } } {
+  const readAll = () =>
+    pids.map((pid) => {
+      try {
+        return cpuSeconds(pid);
+      } catch {
+        return 0;
+      }
+    });
+  const self0 = cpuSeconds("self");
+  const children0 = readAll();
+  const t0 = performance.now();
+  return {
+    stop() {
+      const wall = (performance.now() - t0) / 1000;
+      const self = cpuSeconds("self") - self0;
+      const children = readAll().reduce((sum, s, i) => sum + Math.max(0, s - children0[i]), 0);
+      return { selfPct: (100 * self) / wall, childrenPct: (100 * children) / wall };
+    },
+  };
+}

@@ -9,53 +9,34 @@
  * that waits for a second frame (ringing, established, closed, registered)
  * paid those 40 ms; with quick acknowledgements it does not.
  *
- * Every connection is non-blocking and waits in one `poll(2)` call, made on
- * Deno's blocking thread pool and woken by an `eventfd` when the set of
- * waits changes: one extra thread for all connections, however many agents
- * run, and no timer. Errors are read from `poll`'s flags and `SO_ERROR`,
- * never from `errno` (which other threads' calls may have overwritten).
- * Linux only (x86-64 and arm64, whose socket constants are written here).
+ * Each connection is non-blocking and waits on the process's one poll
+ * thread (`libc.ts`). Linux only, with FFI allowed.
  *
  * @module
  */
+import {
+  CLOEXEC,
+  describeErrno,
+  type Libc,
+  loadLibc,
+  NONBLOCK,
+  POLL_FAILED,
+  POLLHUP,
+  POLLIN,
+  POLLNVAL,
+  POLLOUT,
+  reactor,
+} from "./libc.ts";
 
 const AF_INET = 2;
 const SOCK_STREAM = 1;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-const EFD_NONBLOCK = 0o4000;
-const EFD_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1;
 const SO_ERROR = 4;
 const IPPROTO_TCP = 6;
 const TCP_NODELAY = 1;
 const TCP_QUICKACK = 12;
 const SHUT_RDWR = 2;
-const POLLIN = 0x1;
-const POLLOUT = 0x4;
-const POLLERR = 0x8;
-const POLLHUP = 0x10;
-const POLLNVAL = 0x20;
-const POLLFD_BYTES = 8;
 const READ_CHUNK = 64 * 1024;
-
-const SYMBOLS = {
-  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  shutdown: { parameters: ["i32", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  eventfd: { parameters: ["u32", "i32"], result: "i32" },
-  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
-  strerror: { parameters: ["i32"], result: "pointer" },
-} as const;
-
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
-
-let libc: Libc | undefined | null;
 
 /**
  * True where this module works: Linux on x86-64 or arm64, FFI allowed
@@ -106,7 +87,7 @@ export class LibcSocket {
     const lib = loadLibc();
     if (!lib) throw new LibcSocketError("libc sockets are not available here");
     const address = sockaddrIn(ipv4, port);
-    const fd = lib.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const fd = lib.socket(AF_INET, SOCK_STREAM | NONBLOCK | CLOEXEC, 0);
     if (fd < 0) throw new LibcSocketError("cannot create a socket");
     const socket = new LibcSocket(fd, lib);
     try {
@@ -144,7 +125,7 @@ export class LibcSocket {
         return n;
       }
       if (n === 0) return null;
-      if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
+      if (revents & POLL_FAILED) {
         const error = socketError(this.#lib, this.#fd);
         throw new LibcSocketError(error ? describeErrno(this.#lib, error) : "connection lost");
       }
@@ -160,7 +141,7 @@ export class LibcSocket {
       const n = Number(this.#lib.write(this.#fd, bytes, BigInt(bytes.length)));
       if (n >= 0) return n;
       const revents = await reactor(this.#lib).wait(this.#fd, POLLOUT);
-      if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
+      if (revents & POLL_FAILED) {
         const error = socketError(this.#lib, this.#fd);
         throw new LibcSocketError(error ? describeErrno(this.#lib, error) : "connection lost");
       }
@@ -183,121 +164,6 @@ export class LibcSocket {
   get released(): Promise<void> {
     return this.#released ?? Promise.resolve();
   }
-}
-
-/** One poll thread for every socket; see the module documentation. */
-class Reactor {
-  readonly #lib: Libc;
-  readonly #wakeFd: number;
-  readonly #waits = new Map<number, Array<{ events: number; resolve(revents: number): void }>>();
-  /** Descriptors closed while a poll round may hold them: released when it returns. */
-  readonly #closing: Array<{ fd: number; resolve(): void }> = [];
-  #polling = false;
-
-  constructor(lib: Libc) {
-    this.#lib = lib;
-    this.#wakeFd = lib.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (this.#wakeFd < 0) throw new LibcSocketError("cannot create an eventfd");
-  }
-
-  /** Resolves with poll's flags once `fd` is ready for `events` (or failed). */
-  wait(fd: number, events: number): Promise<number> {
-    return new Promise((resolve) => {
-      const list = this.#waits.get(fd) ?? [];
-      list.push({ events, resolve });
-      this.#waits.set(fd, list);
-      this.#kick();
-    });
-  }
-
-  /** Wakes the waits of `fd`, closes it once no poll round holds it. */
-  release(fd: number): Promise<void> {
-    for (const wait of this.#waits.get(fd) ?? []) wait.resolve(POLLHUP);
-    this.#waits.delete(fd);
-    return new Promise((resolve) => {
-      this.#closing.push({ fd, resolve });
-      this.#kick();
-    });
-  }
-
-  #kick(): void {
-    if (this.#polling) this.#wake();
-    else void this.#loop();
-  }
-
-  #wake(): void {
-    const one = new BigUint64Array([1n]);
-    this.#lib.write(this.#wakeFd, new Uint8Array(one.buffer), 8n);
-  }
-
-  async #loop(): Promise<void> {
-    this.#polling = true;
-    try {
-      while (true) {
-        this.#closeReleased();
-        if (this.#waits.size === 0) return;
-        const fds = [this.#wakeFd, ...this.#waits.keys()];
-        const table = new Uint8Array(fds.length * POLLFD_BYTES);
-        const view = new DataView(table.buffer);
-        fds.forEach((fd, i) => {
-          const events = i === 0
-            ? POLLIN
-            : this.#waits.get(fd)!.reduce((all, w) => all | w.events, 0);
-          view.setInt32(i * POLLFD_BYTES, fd, true);
-          view.setInt16(i * POLLFD_BYTES + 4, events, true);
-        });
-        const ready = await this.#lib.poll(table, BigInt(fds.length), -1);
-        if (ready <= 0) continue; // EINTR
-        for (let i = 0; i < fds.length; i++) {
-          const revents = view.getInt16(i * POLLFD_BYTES + 6, true);
-          if (revents === 0) continue;
-          if (i === 0) {
-            this.#lib.read(this.#wakeFd, new Uint8Array(8), 8n);
-            continue;
-          }
-          const fd = fds[i];
-          const list = this.#waits.get(fd);
-          if (!list) continue;
-          const failed = revents & (POLLERR | POLLHUP | POLLNVAL);
-          const woken = list.filter((w) => failed || (w.events & revents));
-          const left = list.filter((w) => !woken.includes(w));
-          if (left.length > 0) this.#waits.set(fd, left);
-          else this.#waits.delete(fd);
-          for (const w of woken) w.resolve(revents);
-        }
-      }
-    } finally {
-      this.#polling = false;
-      this.#closeReleased();
-    }
-  }
-
-  #closeReleased(): void {
-    for (const { fd, resolve } of this.#closing.splice(0)) {
-      this.#lib.close(fd);
-      resolve();
-    }
-  }
-}
-
-let theReactor: Reactor | undefined;
-
-function reactor(lib: Libc): Reactor {
-  return theReactor ??= new Reactor(lib);
-}
-
-function loadLibc(): Libc | undefined {
-  if (libc !== undefined) return libc ?? undefined;
-  libc = null;
-  if (Deno.build.os !== "linux" || !["x86_64", "aarch64"].includes(Deno.build.arch)) return;
-  if (typeof Deno.dlopen !== "function") return;
-  try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return;
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-  } catch {
-    libc = null;
-  }
-  return libc ?? undefined;
 }
 
 function sockaddrIn(ipv4: string, port: number): Uint8Array {
@@ -329,9 +195,4 @@ function socketError(lib: Libc, fd: number): number {
     new Uint8Array(length.buffer),
   );
   return ok === 0 ? value[0] : 0;
-}
-
-function describeErrno(lib: Libc, code: number): string {
-  const text = lib.strerror(code);
-  return text ? new Deno.UnsafePointerView(text).getCString() : `error ${code}`;
 }

@@ -8,6 +8,7 @@ import { type AudioSummary, describeSummary, summarizeAudio } from "./spectrum.t
 import { ToneDetector, type ToneDetectorOptions } from "./tone_detector.ts";
 import { WavTail } from "./wav_tail.ts";
 import { dirname } from "node:path";
+import { watchFolder } from "../file_watch.ts";
 
 /** Options of {@link listenForTone}. */
 export interface ListenOptions extends Omit<ToneDetectorOptions, "hz" | "sampleRate"> {
@@ -33,7 +34,7 @@ export class ToneNotHeardError extends Error {
   }
 }
 
-/** How often the file is re-read when no file-system event came (filesystems without inotify). */
+/** How often the file is re-read when no change was signalled (filesystems without inotify). */
 const FALLBACK_READ_MS = 100;
 /** How much of the latest audio the failure message describes. */
 const SUMMARY_SECONDS = 1;
@@ -76,9 +77,8 @@ async function listen(
   let detector = new ToneDetector({ ...options, hz, sampleRate: tail.sampleRate });
   let recent = new RecentAudio(tail.sampleRate * SUMMARY_SECONDS);
   // The folder, not the file: a new segment appears beside the first.
-  const watcher = Deno.watchFs(dirname(tail.path), { recursive: false });
-  const events = watcher[Symbol.asyncIterator]();
-  let nextEvent = events.next();
+  const watcher = watchFolder(dirname(tail.path));
+  let nextEvent = watcher.next();
   const deadline = Date.now() + options.timeoutMs;
   let heardSamples = 0;
   try {
@@ -117,7 +117,7 @@ async function listen(
         throw new ToneNotHeardError(`no ${hz} Hz tone: ${heard}`, summary);
       }
       const woke = await wake(nextEvent, Math.min(left, FALLBACK_READ_MS), options.signal);
-      if (woke === "event") nextEvent = events.next();
+      if (woke === "event") nextEvent = watcher.next();
     }
   } finally {
     watcher.close();
