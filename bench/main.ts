@@ -13,6 +13,7 @@ import { benchEngine } from "./engine.ts";
 import { benchFlow } from "./flow.ts";
 import { benchServe } from "./serve.ts";
 import { type Figure, formatTable } from "./stats.ts";
+import { benchTui } from "./tui.ts";
 
 const runsFlag = Deno.args.indexOf("--runs");
 const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 15;
@@ -36,6 +37,7 @@ for (const binary of await availableBaresips()) {
 }
 console.log(formatTable(columns));
 await benchFlow(runs);
+await benchTui(runs);
 await benchServe(runs);
 
 /** Every baresip binary to measure, newest first, each once. */

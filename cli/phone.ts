@@ -19,6 +19,10 @@ import { PROFILE_FIELDS } from "../phone/profile.ts";
 import { listProfiles, profileAction, type ProfileFlags } from "../phone/profile_cli.ts";
 import { runSession } from "../phone/session_runner.ts";
 import { profileName, textValue } from "./phone_values.ts";
+import { phonePaths } from "../phone/paths.ts";
+import { runPhoneTui } from "../tui/phone_tui.ts";
+import { hasTerminal } from "../tui/term/terminal.ts";
+import { VERSION } from "./version.ts";
 
 const json = withDefault(flag("-j", "--json", { description: message`Print JSON.` }), false);
 const text = (metavar: string) => textValue(metavar);
@@ -48,6 +52,9 @@ const startCommand = command(
       message`Start a session of a profile: register, and answer ringo control on a Unix socket.`,
   },
 );
+
+/** `ringo phone` with no command: the profile picker. */
+const pickerCommand = object({ action: constant("picker") });
 
 /** `ringo phone list`. */
 const listCommand = command(
@@ -345,6 +352,7 @@ export const phoneCommand = command(
     callCommand,
     answerCommand,
     messageCommand,
+    pickerCommand,
   ),
   { description: message`Terminal SIP softphone: profiles, sessions, history, one-shot calls.` },
 );
@@ -363,7 +371,30 @@ export type PhoneCommand = InferValue<typeof phoneCommand>;
 export async function dispatchPhone(parsed: PhoneCommand): Promise<number> {
   try {
     switch (parsed.action) {
+      case "picker":
+        if (!hasTerminal()) {
+          console.error(
+            "ringo phone: the profile picker needs a terminal; without one use ringo phone list, " +
+              "ringo phone profile … and ringo phone start <name> --headless",
+          );
+          return 1;
+        }
+        return await runPhoneTui({ paths: phonePaths(), version: VERSION });
       case "start":
+        if (!parsed.headless && hasTerminal()) {
+          return await runPhoneTui({
+            paths: phonePaths(),
+            version: VERSION,
+            profile: parsed.profile,
+            notify: !parsed.noNotify,
+          });
+        }
+        if (!parsed.headless) {
+          console.error(
+            "ringo: no terminal here, so the session runs without its screen (on the sound devices); " +
+              "drive it with ringo control",
+          );
+        }
         return await runSession({
           profile: parsed.profile,
           headless: parsed.headless,

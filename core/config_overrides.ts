@@ -95,6 +95,28 @@ export function codecModules(codecs: readonly string[]): string[] {
   return [...new Set(modules)];
 }
 
+/** The codecs {@link offeredCodecs} can list, spelled as SDP names them, in a sensible default order. */
+const OFFERABLE_CODECS = ["opus", "G722", "PCMU", "PCMA", "L16", "GSM", "G726-32", "AMR", "codec2"];
+
+/**
+ * The audio codecs a baresip module folder can offer: those whose module
+ * (`opus.so`, `g722.so`…) is there (the profile form's codec list).
+ *
+ * @example
+ * ```ts
+ * offeredCodecs("/usr/lib/baresip/modules"); // ["opus", "G722", "PCMU", "PCMA", "L16", …]
+ * ```
+ */
+export function offeredCodecs(modulePath: string): string[] {
+  return OFFERABLE_CODECS.filter((codec) => {
+    try {
+      return Deno.statSync(`${modulePath}/${CODEC_MODULES[codec.toLowerCase()]}.so`).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * Applies `lines` to a config file's text: a key baresip reads once
  * replaces the earlier line with that key (last value wins); `module`

@@ -80,7 +80,11 @@ export interface CallView {
   rtcp?: RtcpView;
 }
 
-/** Why a call ended, the same on every baresip version (see core/dialect.ts). */
+/**
+ * Why a call ended, the same on every baresip version: core/dialect.ts's
+ * `CallEndCause`, repeated because the scenario side may not load core/
+ * (flow/sandbox/agents.ts checks at compile time that the two agree).
+ */
 export type CallEndCause =
   | "bye"
   | "cancel"

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { listSessions } from "./control/registry.ts";
 import { ProfileError } from "./errors.ts";
 import { HistoryStore } from "./history.ts";
-import { phonePaths } from "./paths.ts";
+import { type PhonePaths, phonePaths } from "./paths.ts";
 import { type ProfileSettings, publicProfile } from "./profile.ts";
 import { parseProfileText, ProfileStore, renderProfile } from "./profile_store.ts";
 import { checkListFormat, renderListFormat } from "./templates.ts";
@@ -146,15 +146,12 @@ export async function profileAction(
         output.out(`copied profile "${request.from}" to "${request.to}"`);
         return 0;
       case "rename": {
-        await refuseWhileRunning(paths.sessionsDir, request.from, "rename");
-        await store.rename(request.from, request.to);
-        await moveHistory(paths.historyDb, request.from, request.to);
+        await renameProfile(paths, store, request.from, request.to);
         output.out(`renamed profile "${request.from}" to "${request.to}"`);
         return 0;
       }
       case "remove":
-        await refuseWhileRunning(paths.sessionsDir, request.name, "remove");
-        await store.remove(request.name);
+        await removeProfile(paths, store, request.name);
         output.out(
           `removed profile "${request.name}" (its call history stays; ringo phone history ${request.name} shows it)`,
         );
@@ -244,6 +241,31 @@ function pair(text: string, flag: string, shape: string): [string, string] {
   const at = text.indexOf("=");
   if (at <= 0) throw new ProfileError(`${flag} ${JSON.stringify(text)}: expected ${shape}`);
   return [text.slice(0, at), text.slice(at + 1)];
+}
+
+/**
+ * Renames a profile as `ringo phone profile rename` does (the picker's
+ * Ctrl+R too): refused while a session of it runs; its call history follows.
+ */
+export async function renameProfile(
+  paths: PhonePaths,
+  store: ProfileStore,
+  from: string,
+  to: string,
+): Promise<void> {
+  await refuseWhileRunning(paths.sessionsDir, from, "rename");
+  await store.rename(from, to);
+  await moveHistory(paths.historyDb, from, to);
+}
+
+/** Removes a profile as `ringo phone profile remove` does (the picker's Ctrl+D too): refused while it runs. */
+export async function removeProfile(
+  paths: PhonePaths,
+  store: ProfileStore,
+  name: string,
+): Promise<void> {
+  await refuseWhileRunning(paths.sessionsDir, name, "remove");
+  await store.remove(name);
 }
 
 /** Moves a renamed profile's history along (there is none when the store does not exist yet). */

@@ -130,6 +130,8 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   #stopping?: Promise<void>;
   #resolveStopped!: (reason: string) => void;
   #stopReason = "stopped";
+  #transferPending = false;
+  #contacts: readonly Contact[];
 
   private constructor(init: {
     options: SessionOptions;
@@ -140,6 +142,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   }) {
     super();
     this.#options = init.options;
+    this.#contacts = init.options.contacts ?? [];
     this.profile = init.options.profile;
     this.publicProfile = publicProfile(init.options.profile);
     this.headless = init.options.headless;
@@ -259,6 +262,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       lastCall: this.#last,
       messages: this.agent.messages,
       contactOf: (uri) => this.#contactOf(uri),
+      transferPending: this.#transferPending,
     });
   }
 
@@ -338,17 +342,44 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   async attendedTransfer(target: string): Promise<string> {
     const uri = this.agent.resolveTarget(target);
     await this.agent.attendedTransfer(target);
+    this.#transferPending = true;
+    this.#change();
     return uri;
   }
 
   /** Completes the attended transfer. */
-  completeTransfer(): Promise<void> {
-    return this.agent.completeTransfer();
+  async completeTransfer(): Promise<void> {
+    await this.agent.completeTransfer();
+    this.#transferPending = false;
+    this.#change();
   }
 
   /** Abandons the attended transfer. */
-  abortTransfer(): Promise<void> {
-    return this.agent.abortTransfer();
+  async abortTransfer(): Promise<void> {
+    await this.agent.abortTransfer();
+    this.#transferPending = false;
+    this.#change();
+  }
+
+  /**
+   * Makes call `index` the active one (the TUI's call switching): a held
+   * call is resumed, the active one held first when `auto_hold` is on.
+   */
+  async switchTo(index: number): Promise<SessionCallView> {
+    const tracked = [...this.#tracked.values()].find((t) => t.index === index);
+    const call = tracked && this.#snapshot.calls.find((c) => callKey(c) === callKey(tracked.call));
+    if (!call) throw new SessionError(`there is no call ${index}`);
+    if (call.held && call.state === "established") {
+      await this.#holdActive();
+      await this.agent.resume(call.id);
+    }
+    return this.#view(call);
+  }
+
+  /** Names peers from `contacts` from now on (the contact book was edited, e.g. in the TUI). */
+  setContacts(contacts: readonly Contact[]): void {
+    this.#contacts = contacts;
+    this.#change();
   }
 
   /** Sends a SIP MESSAGE; resolves with the final SIP answer. */
@@ -469,6 +500,8 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     const before = this.#snapshot;
     const after = this.agent.snapshot;
     this.#snapshot = after;
+    // An attended transfer has two calls: once one of them is gone, it is over.
+    if (before.calls.length >= 2 && after.calls.length < 2) this.#transferPending = false;
     if (before.registration.state !== after.registration.state) this.#onRegistration(after);
     for (const change of diffCalls(before, after)) this.#onCallChange(change);
     this.#refreshInvites();
@@ -513,7 +546,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
         const tracked: Tracked = {
           index: this.#nextIndex++,
           call,
-          contact: findContact(this.#options.contacts ?? [], call.peer.uri)?.name,
+          contact: findContact(this.#contacts, call.peer.uri)?.name,
         };
         this.#tracked.set(key, tracked);
         const view = this.#view(call);
@@ -751,7 +784,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   }
 
   #contactOf(uri: string): string | undefined {
-    return findContact(this.#options.contacts ?? [], uri)?.name;
+    return findContact(this.#contacts, uri)?.name;
   }
 
   #emit(type: SessionEventType, fields: Record<string, unknown>): void {

@@ -28,6 +28,8 @@ export interface RunSessionOptions {
   env?: Record<string, string | undefined>;
   /** Where lines for the user go; default standard error. */
   say?(line: string): void;
+  /** False: the session log is not echoed to standard error (the TUI draws on the terminal). Default true. */
+  echoLog?: boolean;
 }
 
 /** Exit code of a session that ended because its engine failed. */
@@ -45,42 +47,14 @@ export const SESSION_FAILED = 1;
  */
 export async function runSession(options: RunSessionOptions): Promise<number> {
   const say = options.say ?? ((line: string) => console.error(line));
-  const env = options.env ?? Deno.env.toObject();
-  let paths: PhonePaths;
-  let resources: Awaited<ReturnType<typeof openResources>>;
+  let hosted: HostedSession;
   try {
-    paths = phonePaths(env);
-    resources = await openResources(paths, options, say);
+    hosted = await hostSession({ ...options, say });
   } catch (error) {
     say(`ringo: ${describeError(error)}`);
     return SESSION_FAILED;
   }
-  const { log, history } = resources;
-  if (!options.headless) {
-    say(
-      "ringo: the terminal interface is not in this version yet, so this session runs without one; drive it with ringo control",
-    );
-  }
-  let session: PhoneSession;
-  try {
-    session = await PhoneSession.start({
-      profile: resources.profile,
-      config: resources.config,
-      headless: options.headless,
-      notify: options.notify,
-      contacts: resources.contacts,
-      history,
-      log,
-      env,
-    });
-  } catch (error) {
-    say(`ringo: ${describeError(error)}`);
-    log.error(describeError(error), { echo: false });
-    await log.close();
-    history.close();
-    return SESSION_FAILED;
-  }
-
+  const { session } = hosted;
   let signalled: Deno.Signal | undefined;
   const onSignal = (signal: Deno.Signal) => {
     if (signalled) {
@@ -97,6 +71,74 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
     Deno.addSignalListener("SIGHUP", onHangup);
   } catch {
     // no SIGHUP here
+  }
+  if (hosted.server) {
+    say(
+      `ringo: session "${session.profile.name}" (pid ${Deno.pid}) is up as ${session.aor}; ` +
+        `drive it with: ringo control -t ${Deno.pid} status`,
+    );
+  }
+  const reason = await session.stopped;
+  await hosted.close(reason);
+  onShutdownSignal(undefined);
+  try {
+    Deno.removeSignalListener("SIGHUP", onHangup);
+  } catch {
+    // no SIGHUP here
+  }
+  say(`ringo: session "${session.profile.name}" stopped (${reason})`);
+  if (signalled) return signalled === "SIGHUP" ? 129 : SIGNAL_EXIT_CODES[signalled] ?? 1;
+  return reason === "control shutdown" ? 0 : SESSION_FAILED;
+}
+
+/** A started session with what lives around it: its history, log, control socket and registry entry. */
+export interface HostedSession {
+  session: PhoneSession;
+  history: HistoryStore;
+  log: SessionLog;
+  /** The control server (none when its socket could not be opened; the session is then stopping). */
+  server: ControlServer | undefined;
+  /**
+   * Stops the session (if it still runs) and removes everything around it:
+   * socket, registry entry, log and history handles. Safe to call twice.
+   */
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts a session of a profile and everything around it — the part of
+ * `ringo phone start` that the headless runner and the TUI share. Signals
+ * are the caller's. The log echoes to standard error unless `echoLog` is
+ * false (the TUI owns the terminal).
+ *
+ * @throws {RingoError} the profile does not load, the password source
+ * fails, baresip is missing, or registration is refused — with the reason.
+ */
+export async function hostSession(
+  options: RunSessionOptions & { say(line: string): void },
+): Promise<HostedSession> {
+  const say = options.say;
+  const env = options.env ?? Deno.env.toObject();
+  const paths = phonePaths(env);
+  const resources = await openResources(paths, options, say);
+  const { log, history } = resources;
+  let session: PhoneSession;
+  try {
+    session = await PhoneSession.start({
+      profile: resources.profile,
+      config: resources.config,
+      headless: options.headless,
+      notify: options.notify,
+      contacts: resources.contacts,
+      history,
+      log,
+      env,
+    });
+  } catch (error) {
+    log.error(describeError(error));
+    await log.close();
+    history.close();
+    throw error;
   }
 
   const socket = socketPathFor(paths.sessionsDir, session.profile.name, Deno.pid);
@@ -125,30 +167,27 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
   } catch (error) {
     say(`ringo: cannot open the control socket ${socket}: ${(error as Error).message}`);
     await server?.close();
+    server = undefined;
     await session.stop("the control socket failed");
   }
-  if (server) {
-    say(
-      `ringo: session "${session.profile.name}" (pid ${Deno.pid}) is up as ${session.aor}; ` +
-        `drive it with: ringo control -t ${Deno.pid} status`,
-    );
-  }
-
-  const reason = await session.stopped;
-  await server?.close();
-  await removeEntry(entry);
-  globalThis.removeEventListener("unload", cleanUpNow);
-  onShutdownSignal(undefined);
-  try {
-    Deno.removeSignalListener("SIGHUP", onHangup);
-  } catch {
-    // no SIGHUP here
-  }
-  await log.close();
-  history.close();
-  say(`ringo: session "${session.profile.name}" stopped (${reason})`);
-  if (signalled) return signalled === "SIGHUP" ? 129 : SIGNAL_EXIT_CODES[signalled] ?? 1;
-  return reason === "control shutdown" ? 0 : SESSION_FAILED;
+  let closing: Promise<void> | undefined;
+  return {
+    session,
+    history,
+    log,
+    server,
+    close(reason = "stopped") {
+      closing ??= (async () => {
+        await session.stop(reason);
+        await server?.close();
+        await removeEntry(entry);
+        globalThis.removeEventListener("unload", cleanUpNow);
+        await log.close();
+        history.close();
+      })();
+      return closing;
+    },
+  };
 }
 
 async function openResources(
@@ -170,7 +209,7 @@ async function openResources(
   const history = await HistoryStore.open(paths.historyDb);
   let log: SessionLog;
   try {
-    log = await SessionLog.open(paths.logsDir, profile.name, { echo: true });
+    log = await SessionLog.open(paths.logsDir, profile.name, { echo: options.echoLog ?? true });
   } catch (error) {
     history.close();
     throw error;

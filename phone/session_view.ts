@@ -75,6 +75,8 @@ export interface SessionStatus {
     last?: { from: string; contact?: string; body: string; at: string };
   };
   dtmf_received: string;
+  /** True while an attended transfer waits for `atransfer complete` or `atransfer abort`. */
+  transfer_pending: boolean;
 }
 
 /** What the session knows of a call besides the engine's snapshot. */
@@ -140,6 +142,8 @@ export interface StatusParts {
   lastCall?: LastCallView;
   messages: readonly ReceivedMessage[];
   contactOf(uri: string): string | undefined;
+  /** An attended transfer waits to be completed or aborted. */
+  transferPending: boolean;
 }
 
 /** The whole status of a session. */
@@ -177,6 +181,7 @@ export function sessionStatus(parts: StatusParts): SessionStatus {
         : {}),
     },
     dtmf_received: s.dtmfReceived,
+    transfer_pending: parts.transferPending,
   };
 }
 

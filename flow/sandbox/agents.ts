@@ -11,6 +11,7 @@ import {
   AgentError,
   type AgentSnapshot,
   type BaresipEvent,
+  type CallEndCause as CoreCallEndCause,
   type CallState,
   explainNetworkReason,
   formatVersion,
@@ -23,6 +24,7 @@ import {
   type AgentInfo,
   type AgentView,
   type AudioSource,
+  type CallEndCause,
   type IncomingView,
   State,
 } from "../protocol.ts";
@@ -32,8 +34,12 @@ import { insideFolder, uniqueSegment } from "../output_paths.ts";
 import { type AgentMetric, AgentMetrics } from "./call_metrics.ts";
 import { splitConfig } from "./agent_config.ts";
 
-// The scenario API's State must stay the engine's CallState.
+// The scenario API's State must stay the engine's CallState, and its causes the engine's.
 const _sameStates: typeof CallState = State;
+const _sameCauses: [CoreCallEndCause, CallEndCause] = ["bye", "bye"] as [
+  CallEndCause,
+  CoreCallEndCause,
+];
 
 /** Options of {@link AgentPool}. */
 export interface AgentPoolOptions {

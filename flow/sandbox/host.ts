@@ -386,7 +386,9 @@ export class ScenarioWorker {
       case "exited":
         this.#onCrash(
           message.reason === "memory"
-            ? `the scenario ${message.message} and was stopped; raise it with --memory-limit`
+            ? `the scenario file ${
+              message.message.replace(/^it /, "")
+            } and was stopped; raise it with --memory-limit`
             : message.reason === "exit"
             ? "the scenario's thread exited (close(), Deno.exit() or process.exit()) before it finished"
             : `the scenario's thread died: ${message.message}`,

@@ -49,6 +49,9 @@ export interface AttemptResult {
 
 const STDERR_LIMIT = 64 * 1024;
 
+/** Heap the runner itself may use beyond its scenarios' limit, before the backstop ends the run. */
+const RUNNER_HEAP_MB = 256;
+
 /**
  * The `ringo flow run` arguments for `monitor`, writing below `dir`.
  *
@@ -81,6 +84,8 @@ export function flowRunArgs(monitor: MonitorConfig, dir: string, cwd?: string): 
   if (monitor.scenarioTimeoutMs !== undefined) {
     args.push("--timeout", `${monitor.scenarioTimeoutMs}ms`);
   }
+  // Each scenario file's sandbox stops in a sentence at this limit.
+  args.push("--memory-limit", `${monitor.memoryLimitMb}MB`);
   const grant = (flag: string, value: string[] | true | undefined) => {
     if (value === true) args.push(`${flag}=*`);
     else if (value && value.length > 0) args.push(`${flag}=${value.join(",")}`);
@@ -111,10 +116,11 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
       env: {
         ...options.env,
         NO_COLOR: "1",
-        // Bounds the run's heap: a scenario that fills it crashes its own run, nothing else.
+        // A backstop beside the sandbox's own limit (--memory-limit): whatever
+        // fills the run's heap ends that run only.
         DENO_V8_FLAGS: [
           options.env.DENO_V8_FLAGS,
-          `--max-old-space-size=${options.monitor.memoryLimitMb}`,
+          `--max-old-space-size=${options.monitor.memoryLimitMb + RUNNER_HEAP_MB}`,
         ]
           .filter(Boolean).join(","),
       },

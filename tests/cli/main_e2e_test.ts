@@ -85,8 +85,15 @@ Deno.test("an unknown command exits 2", async () => {
   assertMatch(run.stderr, /flwo/);
 });
 
-Deno.test("phone and control alone are usage errors that show their own commands", async () => {
-  for (const [tool, command] of [["phone", "start"], ["control", "dial"], ["ctl", "wait"]]) {
+Deno.test("ringo phone with no terminal says what to use instead of the picker", async () => {
+  const run = await ringo("phone");
+  assertEquals(run.code, 1);
+  assertMatch(run.stderr, /the profile picker needs a terminal/);
+  assertMatch(run.stderr, /ringo phone start <name> --headless/);
+});
+
+Deno.test("control alone is a usage error that shows its own commands", async () => {
+  for (const [tool, command] of [["control", "dial"], ["ctl", "wait"]]) {
     const run = await ringo(tool);
     assertEquals(run.code, 2);
     assertMatch(run.stderr, new RegExp(`ringo ${tool === "ctl" ? "control" : tool} ${command} `));
