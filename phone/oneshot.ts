@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { delay } from "../core/delay.ts";
 import { onShutdownSignal } from "../core/shutdown.ts";
 import { parseWavHeader } from "../core/audio/wav.ts";
 import type { AudioSpec } from "../core/audio/source.ts";
@@ -110,7 +111,7 @@ export async function placeCall(
     );
     if (answered) {
       if (options.dtmf) {
-        await sleep(DTMF_SETTLE_MS, run.interrupted);
+        await delay(DTMF_SETTLE_MS, run.interrupted);
         if (session.calls.length > 0) await session.dtmf(options.dtmf);
       }
       const limit = options.hangupAfterMs ?? (playMs !== undefined ? playMs + 300 : undefined);
@@ -157,7 +158,7 @@ export async function answerCalls(
       })
         .then(() => true, () => false);
       if (!rang) break;
-      if (options.afterMs) await sleep(options.afterMs, run.interrupted);
+      if (options.afterMs) await delay(options.afterMs, run.interrupted);
       if (run.interrupted.aborted) break;
       const call = await session.accept().catch(() => undefined);
       if (call) {
@@ -502,16 +503,4 @@ function fail(error: unknown, output: Output, json?: boolean): number {
 function numbered(path: string, n: number, count: number): string {
   if (count === 1) return path;
   return path.replace(/(\.wav)?$/i, (ext) => `-${n}${ext || ".wav"}`);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
