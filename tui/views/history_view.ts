@@ -205,7 +205,7 @@ export function historyDetails(e: HistoryEntry): [string, string][] {
     ["Outcome", e.outcome.replace("_", " ")],
     ["Talk time", formatDuration(e.durationSecs)],
   );
-  if (e.reason) rows.push(["Reason", e.statusCode ? `${e.reason}` : e.reason]);
+  if (e.reason) rows.push(["Reason", e.reason]);
   for (const view of e.headerViews ?? []) rows.push([view.label, view.value]);
   return rows;
 }
