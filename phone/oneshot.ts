@@ -96,9 +96,7 @@ export async function placeCall(
   options: CallOptions,
   output: Output = consoleOutput,
 ): Promise<number> {
-  let run: OneShot | undefined;
-  try {
-    run = await OneShot.start(options, audioSpec(options));
+  return withOneShot(options, audioSpec(options), output, async (run) => {
     const { session } = run;
     const playMs = options.play && options.hangupAfterMs === undefined
       ? await wavMs(options.play)
@@ -128,11 +126,7 @@ export async function placeCall(
       ...(recording ? { recording } : {}),
     });
     return code;
-  } catch (error) {
-    return fail(error, output, options.json);
-  } finally {
-    await run?.close();
-  }
+  });
 }
 
 /**
@@ -143,9 +137,7 @@ export async function answerCalls(
   options: AnswerOptions,
   output: Output = consoleOutput,
 ): Promise<number> {
-  let run: OneShot | undefined;
-  try {
-    run = await OneShot.start(options, audioSpec(options));
+  return withOneShot(options, audioSpec(options), output, async (run) => {
     const { session } = run;
     const count = options.count ?? 1;
     output.err(
@@ -181,11 +173,7 @@ export async function answerCalls(
       if (run.interrupted.aborted) break;
     }
     return run.interrupted.aborted ? 130 : 0;
-  } catch (error) {
-    return fail(error, output, options.json);
-  } finally {
-    await run?.close();
-  }
+  });
 }
 
 /**
@@ -196,9 +184,7 @@ export async function sendOneMessage(
   options: Identity & { target: string; text: string; json?: boolean },
   output: Output = consoleOutput,
 ): Promise<number> {
-  let run: OneShot | undefined;
-  try {
-    run = await OneShot.start(options);
+  return withOneShot(options, undefined, output, async (run) => {
     const sent = await run.session.message(options.target, options.text);
     const code = sent.status_code === undefined
       ? CALL_EXIT_CODES.no_answer
@@ -219,11 +205,7 @@ export async function sendOneMessage(
       },
     );
     return code;
-  } catch (error) {
-    return fail(error, output, options.json);
-  } finally {
-    await run?.close();
-  }
+  });
 }
 
 /**
@@ -491,6 +473,28 @@ function report(
 ): void {
   if (json) output.out(JSON.stringify(data));
   else output.out(text);
+}
+
+/**
+ * Starts a one-shot session for `identity`, runs `body` on it and closes
+ * it again; resolves with `body`'s exit code, or a failure's (said in one
+ * sentence, as JSON with `json`).
+ */
+async function withOneShot(
+  identity: Identity & { json?: boolean },
+  audio: AudioSpec | undefined,
+  output: Output,
+  body: (run: OneShot) => Promise<number>,
+): Promise<number> {
+  let run: OneShot | undefined;
+  try {
+    run = await OneShot.start(identity, audio);
+    return await body(run);
+  } catch (error) {
+    return fail(error, output, identity.json);
+  } finally {
+    await run?.close();
+  }
 }
 
 function fail(error: unknown, output: Output, json?: boolean): number {
