@@ -6,6 +6,7 @@
  */
 import { installHint, requireSupportedBaresip } from "./baresip_support.ts";
 import { BaresipError } from "./errors.ts";
+import { findExecutable, isExecutable, pathDirs } from "./executables.ts";
 import { formatVersion, parseBaresipVersion, type Version } from "./version.ts";
 
 /** The baresip version ringo pins and tests first (built by `.ci/build-baresip`). */
@@ -95,11 +96,8 @@ export function findBaresipBinary(
     return { binary: override, source: "RINGO_BARESIP" };
   }
   if (pinned && isExecutable(pinned)) return { binary: pinned, source: "checkout" };
-  for (const dir of (env.PATH ?? "").split(":")) {
-    if (!dir) continue;
-    const candidate = `${dir}/baresip`;
-    if (isExecutable(candidate)) return { binary: candidate, source: "PATH" };
-  }
+  const onPath = findExecutable("baresip", pathDirs(env));
+  if (onPath) return { binary: onPath, source: "PATH" };
   const checkout = pinned ? ", this checkout has no pinned build," : "";
   throw new BaresipError(
     `baresip was not found: RINGO_BARESIP is not set${checkout} and PATH has none`,
@@ -223,15 +221,6 @@ function listModules(dir: string): Set<string> {
     if (match) names.add(match[1]);
   }
   return names;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
 }
 
 function isFile(path: string): boolean {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { findExecutable, pathDirs } from "../core/executables.ts";
 import type { Platform } from "../core/mod.ts";
 import type { Check } from "./report.ts";
 
@@ -67,7 +68,7 @@ export async function peerChecks(
   platform: Platform,
   sbin: string[] = SBIN,
 ): Promise<Check[]> {
-  const dirs = [...(env.PATH ?? "").split(":"), ...sbin];
+  const dirs = [...pathDirs(env), ...sbin];
   return await Promise.all(PEERS.map((peer) => checkPeer(peer, dirs, platform)));
 }
 
@@ -105,18 +106,4 @@ async function checkPeer(peer: Peer, dirs: string[], platform: Platform): Promis
     status: "ok",
     summary: `${found ?? "version unknown"} (${path}): ${peer.purpose}`,
   };
-}
-
-/** The first executable `name` in `dirs`, or undefined. */
-export function findExecutable(name: string, dirs: string[]): string | undefined {
-  for (const dir of dirs) {
-    if (!dir) continue;
-    try {
-      const info = Deno.statSync(`${dir}/${name}`);
-      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return `${dir}/${name}`;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }

@@ -124,17 +124,20 @@ export function displayPath(path: string, cwd = Deno.cwd()): string {
 
 /**
  * The files below `dir` that `accept` takes, sorted by name within each
- * folder, recursively; hidden folders and `node_modules`, `.git`, `dist`…
- * are not entered.
+ * folder, recursively. By default hidden folders and `node_modules`,
+ * `.git`, `dist`… are not entered; `enter` decides instead where every
+ * folder counts (a run's own output).
  *
  * @example
  * ```ts
  * await filesBelow("scenarios", (name) => name.endsWith(".js")); // ["/…/scenarios/a.js", …]
+ * await filesBelow("run/audio", (name) => name.endsWith(".wav"), () => true);
  * ```
  */
 export async function filesBelow(
   dir: string,
   accept: (name: string, path: string) => boolean | Promise<boolean>,
+  enter: (name: string) => boolean = isSourceFolder,
 ): Promise<string[]> {
   const entries: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(dir)) entries.push(entry);
@@ -143,14 +146,16 @@ export async function filesBelow(
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory) {
-      if (!entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) {
-        files.push(...await filesBelow(path, accept));
-      }
+      if (enter(entry.name)) files.push(...await filesBelow(path, accept, enter));
     } else if (entry.isFile && await accept(entry.name, path)) {
       files.push(path);
     }
   }
   return files;
+}
+
+function isSourceFolder(name: string): boolean {
+  return !name.startsWith(".") && !SKIPPED_DIRS.has(name);
 }
 
 function scenarioFilesIn(dir: string): Promise<string[]> {

@@ -21,6 +21,7 @@
  * @module
  */
 import type { NetEvent } from "./net/wire.ts";
+import type { AssertionEvent, LogEvent, MetricEvent } from "./report/events.ts";
 
 /**
  * What a scenario may import besides files it may read and `node:`
@@ -295,33 +296,14 @@ export type WorkerMessage =
   /** The scenario's body is over and its teardown starts (the host owns its time limit). */
   | { type: "teardown"; id: string }
   | { type: "env"; name: string }
-  | {
-    type: "assertion";
-    scenarioId: string;
-    passed: boolean;
-    message: string;
-    label?: string;
-  }
-  | {
-    type: "log";
-    scenarioId: string;
-    message: string;
-    level: "debug" | "info" | "warn" | "error";
-    /** Set for an agent's own event (a call, a DTMF digit…), sent by the host. */
-    agent?: string;
-  }
-  /** A measured value: the scenario's `metric()`, or (from the host, `--metrics`) an agent's call figures. */
-  | {
-    type: "metric";
-    scenarioId: string;
-    name: string;
-    value: number;
-    unit?: string;
-    /** Set for an agent's figures, sent by the host. */
-    agent?: string;
-    /** Which call of the agent (1 for its first), for per-call figures. */
-    call?: number;
-  }
+  /**
+   * An `expect(...)` result, a log line, a measured value: sent as the
+   * report events they become. Those with `agent` set (an agent's own
+   * lines and, with `--metrics`, its call figures) come from the host.
+   */
+  | AssertionEvent
+  | LogEvent
+  | MetricEvent
   /**
    * Sent by the sandbox's relay (relay.ts), not by scenario code: the
    * scenario's thread ended on its own — it hit its memory limit, called

@@ -11,6 +11,7 @@
  */
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
+import { findExecutable, pathDirs } from "../core/executables.ts";
 import type { ScenarioFile } from "./discover.ts";
 import type { SandboxGrants } from "./sandbox/permissions.ts";
 
@@ -87,16 +88,7 @@ export async function typeCheck(
 export function denoBinary(): string | undefined {
   const exec = Deno.execPath();
   if (/^deno(\.exe)?$/i.test(basename(exec))) return exec;
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir === "") continue;
-    const candidate = `${dir}/deno`;
-    try {
-      if (Deno.statSync(candidate).isFile) return candidate;
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
+  return findExecutable("deno", pathDirs(Deno.env.toObject()));
 }
 
 /** deno's words for an import `--no-npm`/`--no-remote` refused, as ringo says it. */

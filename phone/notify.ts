@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { findExecutable, pathDirs } from "../core/executables.ts";
 import type { SessionLog } from "./session_log.ts";
 
 /** How long a notifier may take. */
@@ -31,14 +32,14 @@ export function findNotifier(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Notifier | undefined {
   if (Deno.build.os === "darwin") {
-    const osascript = which("osascript", env);
+    const osascript = findExecutable("osascript", pathDirs(env));
     if (!osascript) return undefined;
     return commandNotifier(osascript, (title, body) => [
       "-e",
       `display notification ${appleString(body)} with title ${appleString(title)}`,
     ], log);
   }
-  const notifySend = which("notify-send", env);
+  const notifySend = findExecutable("notify-send", pathDirs(env));
   if (!notifySend) return undefined;
   return commandNotifier(notifySend, (title, body) => ["--app-name=ringo", "--", title, body], log);
 }
@@ -70,20 +71,6 @@ function commandNotifier(
       }
     },
   };
-}
-
-/** The first executable `name` on `PATH`. */
-export function which(name: string, env: Record<string, string | undefined>): string | undefined {
-  for (const dir of (env.PATH ?? "").split(":")) {
-    if (!dir) continue;
-    try {
-      const info = Deno.statSync(`${dir}/${name}`);
-      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return `${dir}/${name}`;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 function appleString(text: string): string {

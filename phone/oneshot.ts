@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { delay } from "../core/delay.ts";
 import { onShutdownSignal } from "../core/shutdown.ts";
 import { parseWavHeader } from "../core/audio/wav.ts";
 import type { AudioSpec } from "../core/audio/source.ts";
@@ -95,9 +96,7 @@ export async function placeCall(
   options: CallOptions,
   output: Output = consoleOutput,
 ): Promise<number> {
-  let run: OneShot | undefined;
-  try {
-    run = await OneShot.start(options, audioSpec(options));
+  return withOneShot(options, audioSpec(options), output, async (run) => {
     const { session } = run;
     const playMs = options.play && options.hangupAfterMs === undefined
       ? await wavMs(options.play)
@@ -110,7 +109,7 @@ export async function placeCall(
     );
     if (answered) {
       if (options.dtmf) {
-        await sleep(DTMF_SETTLE_MS, run.interrupted);
+        await delay(DTMF_SETTLE_MS, run.interrupted);
         if (session.calls.length > 0) await session.dtmf(options.dtmf);
       }
       const limit = options.hangupAfterMs ?? (playMs !== undefined ? playMs + 300 : undefined);
@@ -127,11 +126,7 @@ export async function placeCall(
       ...(recording ? { recording } : {}),
     });
     return code;
-  } catch (error) {
-    return fail(error, output, options.json);
-  } finally {
-    await run?.close();
-  }
+  });
 }
 
 /**
@@ -142,9 +137,7 @@ export async function answerCalls(
   options: AnswerOptions,
   output: Output = consoleOutput,
 ): Promise<number> {
-  let run: OneShot | undefined;
-  try {
-    run = await OneShot.start(options, audioSpec(options));
+  return withOneShot(options, audioSpec(options), output, async (run) => {
     const { session } = run;
     const count = options.count ?? 1;
     output.err(
@@ -157,7 +150,7 @@ export async function answerCalls(
       })
         .then(() => true, () => false);
       if (!rang) break;
-      if (options.afterMs) await sleep(options.afterMs, run.interrupted);
+      if (options.afterMs) await delay(options.afterMs, run.interrupted);
       if (run.interrupted.aborted) break;
       const call = await session.accept().catch(() => undefined);
       if (call) {
@@ -180,11 +173,7 @@ export async function answerCalls(
       if (run.interrupted.aborted) break;
     }
     return run.interrupted.aborted ? 130 : 0;
-  } catch (error) {
-    return fail(error, output, options.json);
-  } finally {
-    await run?.close();
-  }
+  });
 }
 
 /**
@@ -195,9 +184,7 @@ export async function sendOneMessage(
   options: Identity & { target: string; text: string; json?: boolean },
   output: Output = consoleOutput,
 ): Promise<number> {
-  let run: OneShot | undefined;
-  try {
-    run = await OneShot.start(options);
+  return withOneShot(options, undefined, output, async (run) => {
     const sent = await run.session.message(options.target, options.text);
     const code = sent.status_code === undefined
       ? CALL_EXIT_CODES.no_answer
@@ -218,11 +205,7 @@ export async function sendOneMessage(
       },
     );
     return code;
-  } catch (error) {
-    return fail(error, output, options.json);
-  } finally {
-    await run?.close();
-  }
+  });
 }
 
 /**
@@ -492,6 +475,28 @@ function report(
   else output.out(text);
 }
 
+/**
+ * Starts a one-shot session for `identity`, runs `body` on it and closes
+ * it again; resolves with `body`'s exit code, or a failure's (said in one
+ * sentence, as JSON with `json`).
+ */
+async function withOneShot(
+  identity: Identity & { json?: boolean },
+  audio: AudioSpec | undefined,
+  output: Output,
+  body: (run: OneShot) => Promise<number>,
+): Promise<number> {
+  let run: OneShot | undefined;
+  try {
+    run = await OneShot.start(identity, audio);
+    return await body(run);
+  } catch (error) {
+    return fail(error, output, identity.json);
+  } finally {
+    await run?.close();
+  }
+}
+
 function fail(error: unknown, output: Output, json?: boolean): number {
   reportFailure(error, output, json);
   return error instanceof RegistrationError
@@ -502,16 +507,4 @@ function fail(error: unknown, output: Output, json?: boolean): number {
 function numbered(path: string, n: number, count: number): string {
   if (count === 1) return path;
   return path.replace(/(\.wav)?$/i, (ext) => `-${n}${ext || ".wav"}`);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

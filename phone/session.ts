@@ -19,12 +19,13 @@ import type {
 } from "../core/agent_state.ts";
 import { detectBaresip } from "../core/baresip.ts";
 import { Capabilities } from "../core/capabilities.ts";
+import { IncomingCalls, type IncomingFailure } from "../core/incoming_calls.ts";
 import { describeExit } from "../core/process.ts";
 import { formatVersion } from "../core/version.ts";
 import { type AudioChoice, chooseAudio } from "./audio_devices.ts";
 import { type CallChange, callKey, diffCalls, type LocalAction } from "./call_tracker.ts";
 import { type Contact, findContact } from "./contacts.ts";
-import { RegistrationError, SessionError } from "./errors.ts";
+import { ProfileError, RegistrationError, SessionError } from "./errors.ts";
 import type { GlobalConfig } from "./global_config.ts";
 import type { HistoryStore } from "./history.ts";
 import { HookRunner } from "./hooks.ts";
@@ -132,6 +133,10 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
   #stopReason = "stopped";
   #transferPending = false;
   #contacts: readonly Contact[];
+  /** With `deflect`: the engine's incoming-call policy, answering and transferring each new call. */
+  #incoming?: IncomingCalls;
+  /** Deflected calls not yet transferred (or failed), by call id. */
+  readonly #deflecting = new Map<string, Tracked>();
 
   private constructor(init: {
     options: SessionOptions;
@@ -220,6 +225,17 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
       hooks,
       notifier: notify ? findNotifier(log, env) : undefined,
     });
+    if (settings.deflect && settings.deflect_target) {
+      try {
+        session.#deflectIncoming(settings.deflect_target);
+      } catch (error) {
+        await session.stop("deflect_target refused");
+        throw new ProfileError(
+          `profile "${profile.name}": deflect_target: ${(error as Error).message}`,
+          { hint: (error as ProfileError).hint, cause: error },
+        );
+      }
+    }
     if (registers) {
       try {
         await session.#awaitRegistration(options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS);
@@ -453,6 +469,7 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
         }
       }
       await this.agent.stop();
+      this.#incoming?.close();
       // Calls baresip never reported closed (it died, or quit first).
       for (const tracked of [...this.#tracked.values()]) {
         this.#ended(tracked.call, { reason: `session ${reason}`, at: Date.now() });
@@ -555,8 +572,13 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
           this.#log.info(`call ${view.index} from ${who}`);
           this.#emit("call_incoming", { call: view });
           this.#hooks.fire("call_incoming", hookCall(view));
-          if (this.profile.settings.deflect && this.profile.settings.deflect_target) {
-            void this.#deflect(tracked, this.profile.settings.deflect_target);
+          const policy = this.#incoming?.policy;
+          if (policy?.kind === "deflect") {
+            tracked.local = "deflected";
+            if (call.id) this.#deflecting.set(call.id, tracked);
+            this.#log.info(
+              `deflecting call ${tracked.index} from ${call.peer.uri} to ${policy.target}`,
+            );
           } else {
             void this.#notifier?.notify(`ringo: call from ${who}`, view.peer);
           }
@@ -677,27 +699,36 @@ export class PhoneSession extends EventTarget implements AsyncDisposable {
     void this.stop(`baresip ended with ${how}`);
   }
 
-  /** Deflects an incoming call: baresip cannot answer an INVITE with 302, so it answers and transfers at once. */
-  async #deflect(tracked: Tracked, target: string): Promise<void> {
-    tracked.local = "deflected";
-    const id = tracked.call.id;
+  /**
+   * Hands every incoming call on to `target` with the engine's incoming-call
+   * policy (baresip cannot answer an INVITE with 302, so it answers and
+   * transfers at once); says so in events and notifications, and hangs up
+   * a call it could not transfer.
+   *
+   * @throws {AgentError} `target` is not a SIP URI or number.
+   */
+  #deflectIncoming(target: string): void {
+    const incoming = new IncomingCalls(this.agent);
+    this.#incoming = incoming;
+    incoming.deflect(target);
     const uri = this.agent.resolveTarget(target);
-    this.#log.info(`deflecting call ${tracked.index} from ${tracked.call.peer.uri} to ${uri}`);
-    try {
-      await this.agent.accept();
-      await this.agent.waitFor(
-        (s) => s.calls.some((c) => c.id === id && c.state === "established"),
-        { timeoutMs: 10_000, description: `call ${tracked.index} answered for deflection` },
-      );
-      await this.agent.transfer(uri);
+    incoming.addEventListener("applied", (e) => {
+      const { callId } = (e as CustomEvent<{ callId: string }>).detail;
+      const tracked = this.#deflecting.get(callId);
+      this.#deflecting.delete(callId);
+      if (!tracked) return;
       this.#emit("call_deflected", { call: this.#view(tracked.call, tracked), to: uri });
       void this.#notifier?.notify(`ringo: call deflected to ${target}`, tracked.call.peer.uri);
-    } catch (error) {
-      this.#log.error(`could not deflect call ${tracked.index}: ${(error as Error).message}`);
-      if (id !== undefined && this.#snapshot.calls.some((c) => c.id === id)) {
-        await this.agent.hangup(id).catch(() => {});
+    });
+    incoming.addEventListener("failure", (e) => {
+      const { callId, message } = (e as CustomEvent<IncomingFailure>).detail;
+      const tracked = this.#deflecting.get(callId);
+      this.#deflecting.delete(callId);
+      this.#log.error(`could not deflect call ${tracked?.index ?? callId}: ${message}`);
+      if (this.#snapshot.calls.some((c) => c.id === callId)) {
+        void this.agent.hangup(callId).catch(() => {});
       }
-    }
+    });
   }
 
   /** With `auto_hold`: holds every active call (before a new one becomes active). */

@@ -4,7 +4,7 @@
  * the TUI's own commands added in the same shape — overlays, the profile
  * editor, switching profiles, help, quit. Keys (through the key table) and
  * the `:` bar both run commands of this one table, through the phone's
- * {@link parseCommand} and {@link runCommand}.
+ * `parseCommand` and `runCommand`.
  *
  * Three session commands get an optional target here: `dial`, `transfer`
  * and `atransfer` without one open the dial or transfer line (what `d`,
@@ -16,12 +16,9 @@
 import {
   type CommandResult,
   findCommand,
-  parseCommand,
-  runCommand,
   SESSION_COMMANDS,
   type SessionCommand,
 } from "../phone/commands.ts";
-import type { PhoneSession } from "../phone/session.ts";
 import type { LineKind } from "./views/dial_line.ts";
 
 /** The overlays a command can open. */
@@ -125,19 +122,4 @@ export function tuiCommands(host: TuiCommandHost): SessionCommand[] {
       },
     },
   ];
-}
-
-/**
- * Runs `words` (a key's command and arguments, or a `:` line split into
- * words) through the table on `session`; resolves with the command's text.
- *
- * @throws {ControlError} when the words are not a command of the table.
- */
-export async function runWords(
-  session: PhoneSession,
-  table: readonly SessionCommand[],
-  words: readonly string[],
-): Promise<string> {
-  const result = await runCommand(session, parseCommand(words, table));
-  return result.text;
 }

@@ -13,6 +13,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
+import { delay } from "../../core/delay.ts";
 import { NetError } from "./errors.ts";
 import { describeRoute, MockRoutes } from "./mock_routes.ts";
 import type {
@@ -185,7 +186,7 @@ export class MockServer {
     switch (action.kind) {
       case "static":
         this.#options.onEvent({ kind: "mock-request", server: this.id, request });
-        if (action.response.delayMs) await this.#delay(action.response.delayMs);
+        if (action.response.delayMs) await delay(action.response.delayMs, this.#stopping.signal);
         if (this.#stopping.signal.aborted) return stoppedResponse();
         return toResponse(action.response);
       case "responder":
@@ -265,20 +266,6 @@ export class MockServer {
     const answer = await middleware(c, () => Promise.resolve());
     return answer ??
       new Response("this path takes WebSocket connections only\n", { status: 426 });
-  }
-
-  #delay(ms: number): Promise<void> {
-    const signal = this.#stopping.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      }
-    });
   }
 }
 

@@ -56,6 +56,7 @@ export interface AssertionEvent {
 export interface LogEvent {
   type: "log";
   scenarioId: string;
+  /** Set for an agent's own event (a call, a DTMF digit…). */
   agent?: string;
   message: string;
   level: LogLevel;

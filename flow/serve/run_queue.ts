@@ -8,6 +8,7 @@
  * @module
  */
 import { join, relative } from "node:path";
+import { filesBelow } from "../discover.ts";
 import type { RunEvent } from "../report/events.ts";
 import { scenarioFolder } from "../output_paths.ts";
 import type { RunArchive } from "./archive.ts";
@@ -286,7 +287,11 @@ export class RunQueue {
     };
     if (!monitor.saveAudio) return;
     const audioDir = join(dir, "audio");
-    const wavs = (await filesBelow(audioDir)).filter((f) => f.endsWith(".wav"));
+    // Every folder counts here: a scenario may be named "dist" or "coverage".
+    const wavs = (await filesBelow(audioDir, (name) => name.endsWith(".wav"), () => true)
+      .catch(() => []))
+      .map((path) => relative(audioDir, path).split("\\").join("/"))
+      .sort();
     record.files.audio = wavs.length > 0;
     for (const s of record.scenarios) {
       const folder = `${scenarioFolder(s.file, s.name)}/`;
@@ -323,24 +328,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Every file below `root`, as paths relative to it with `/`. */
-async function filesBelow(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(dir));
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else if (entry.isFile) out.push(relative(root, path).split("\\").join("/"));
-    }
-  };
-  await walk(root);
-  return out.sort();
 }

@@ -166,18 +166,6 @@ export function sgr(id: number, mode: ColorMode): string {
   return out;
 }
 
-/**
- * Returns `base` with `over`'s fields laid on top.
- *
- * @example
- * ```ts
- * mergeStyles({ fg: "cyan" }, { bold: true }); // { fg: "cyan", bold: true }
- * ```
- */
-export function mergeStyles(base: Style, over: Style): Style {
-  return { ...base, ...over };
-}
-
 function colorCodes(color: Color, mode: ColorMode, background: boolean): string[] {
   if (color === "default") return [background ? "49" : "39"];
   const named = NAMED_COLORS[color];

@@ -13,10 +13,10 @@ import { bindingFor, hintsFor } from "../keymap.ts";
 import type { Key } from "../term/keys.ts";
 import type { Rect, ScreenBuffer } from "../term/screen.ts";
 import { padText, truncateText } from "../term/width.ts";
-import { drawList, ListState } from "../widgets/list.ts";
+import { ListState } from "../widgets/list.ts";
 import { centered, drawBox } from "../widgets/modal.ts";
 import { drawHints } from "../widgets/hint_bar.ts";
-import { moveInList, SEARCH_HINTS, SearchBox } from "../widgets/search_box.ts";
+import { drawSearchedList, moveInList, SEARCH_HINTS, SearchBox } from "../widgets/search_box.ts";
 import { TextInput } from "../widgets/text_input.ts";
 import { ConfirmDialog } from "./dialogs.ts";
 import { drawOverlay } from "./overlay.ts";
@@ -74,33 +74,24 @@ export class ContactsView implements View {
       ? SEARCH_HINTS
       : hintsFor("contacts").filter((h) => this.#choose || h.label !== "use");
     const rect = drawOverlay(screen, area, `Contacts (${this.#contacts.length})`, hints, context);
-    const top = this.#search.draw(screen, rect, { label: styles.subtle, input: styles.attention });
     const rows = this.#rows();
-    if (rows.length === 0) {
-      screen.write(
-        rect.x,
-        top,
-        this.#contacts.length
-          ? "No contact matches."
-          : "No contacts yet: a adds one, E opens contacts.toml.",
-        styles.subtle,
-      );
-      return;
-    }
     const nameWidth = Math.min(30, Math.floor(rect.width / 2));
-    drawList(
+    const empty = this.#contacts.length
+      ? "No contact matches."
+      : "No contacts yet: a adds one, E opens contacts.toml.";
+    drawSearchedList(
       screen,
-      { ...rect, y: top, height: rect.height - (top - rect.y) },
-      this.#list,
-      rows.length,
+      rect,
+      {
+        search: this.#search,
+        list: this.#list,
+        count: rows.length,
+        empty,
+        styles: { ...styles, input: styles.attention },
+      },
       (i, y, selected) => {
         const row = rows[i];
         const style = selected ? styles.selected : styles.text;
-        screen.fill(
-          { x: rect.x, y, width: rect.width - 1, height: 1 },
-          " ",
-          selected ? styles.selected : styles.text,
-        );
         const first = i === 0 || rows[i - 1].contact !== row.contact;
         screen.write(rect.x, y, padText(first ? row.name : "", nameWidth), {
           ...style,

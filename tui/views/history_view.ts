@@ -13,8 +13,8 @@ import { bindingFor, hintsFor } from "../keymap.ts";
 import type { Key } from "../term/keys.ts";
 import type { Rect, ScreenBuffer } from "../term/screen.ts";
 import { padText, truncateText } from "../term/width.ts";
-import { drawList, ListState } from "../widgets/list.ts";
-import { moveInList, SEARCH_HINTS, SearchBox } from "../widgets/search_box.ts";
+import { ListState } from "../widgets/list.ts";
+import { drawSearchedList, moveInList, SEARCH_HINTS, SearchBox } from "../widgets/search_box.ts";
 import { arrow, formatDuration } from "./call_screen.ts";
 import { DetailsView } from "./details_view.ts";
 import { ConfirmDialog } from "./dialogs.ts";
@@ -91,50 +91,45 @@ export class HistoryView implements View {
       hints,
       context,
     );
-    const top = this.#search.draw(screen, rect, { label: styles.subtle, input: styles.attention });
     const rows = this.#rows();
-    if (rows.length === 0) {
-      screen.write(
-        rect.x,
-        top,
-        this.#entries.length ? "No call matches." : "No calls yet.",
-        styles.subtle,
-      );
-      return;
-    }
-    const list = { ...rect, y: top, height: rect.height - (top - rect.y) };
-    drawList(screen, list, this.#list, rows.length, (i, y, selected) => {
-      const e = rows[i];
-      const missed = e.outcome === "missed" || e.outcome === "no_answer" ||
-        e.outcome === "failed" ||
-        e.outcome === "busy" || e.outcome === "rejected";
-      const base = selected ? styles.selected : styles.text;
-      screen.fill(
-        { x: list.x, y, width: list.width - 1, height: 1 },
-        " ",
-        selected ? styles.selected : styles.text,
-      );
-      let col = screen.write(
-        list.x,
-        y,
-        `${formatTime(e.startedAt)}  ${arrow(e.direction)} `,
-        selected ? base : styles.subtle,
-      );
-      const who = e.contact ?? e.displayName ?? e.peer;
-      col = screen.write(col, y, padText(who, Math.max(10, list.width - col + list.x - 24)), {
-        ...base,
-        bold: selected,
-      });
-      const how = e.outcome === "answered"
-        ? formatDuration(e.durationSecs)
-        : e.outcome.replace("_", " ");
-      screen.write(
-        col + 1,
-        y,
-        truncateText(how, 20),
-        selected ? base : missed ? styles.danger : styles.success,
-      );
-    });
+    drawSearchedList(
+      screen,
+      rect,
+      {
+        search: this.#search,
+        list: this.#list,
+        count: rows.length,
+        empty: this.#entries.length ? "No call matches." : "No calls yet.",
+        styles: { ...styles, input: styles.attention },
+      },
+      (i, y, selected) => {
+        const e = rows[i];
+        const missed = e.outcome === "missed" || e.outcome === "no_answer" ||
+          e.outcome === "failed" ||
+          e.outcome === "busy" || e.outcome === "rejected";
+        const base = selected ? styles.selected : styles.text;
+        let col = screen.write(
+          rect.x,
+          y,
+          `${formatTime(e.startedAt)}  ${arrow(e.direction)} `,
+          selected ? base : styles.subtle,
+        );
+        const who = e.contact ?? e.displayName ?? e.peer;
+        col = screen.write(col, y, padText(who, Math.max(10, rect.width - col + rect.x - 24)), {
+          ...base,
+          bold: selected,
+        });
+        const how = e.outcome === "answered"
+          ? formatDuration(e.durationSecs)
+          : e.outcome.replace("_", " ");
+        screen.write(
+          col + 1,
+          y,
+          truncateText(how, 20),
+          selected ? base : missed ? styles.danger : styles.success,
+        );
+      },
+    );
   }
 
   async handleKey(key: Key, { app }: ViewContext): Promise<boolean> {
@@ -210,7 +205,7 @@ export function historyDetails(e: HistoryEntry): [string, string][] {
     ["Outcome", e.outcome.replace("_", " ")],
     ["Talk time", formatDuration(e.durationSecs)],
   );
-  if (e.reason) rows.push(["Reason", e.statusCode ? `${e.reason}` : e.reason]);
+  if (e.reason) rows.push(["Reason", e.reason]);
   for (const view of e.headerViews ?? []) rows.push([view.label, view.value]);
   return rows;
 }

@@ -8,7 +8,7 @@
 import type { Key } from "../term/keys.ts";
 import type { Rect, ScreenBuffer, StyleLike } from "../term/screen.ts";
 import type { Hint } from "./hint_bar.ts";
-import type { ListState } from "./list.ts";
+import { drawList, type ListState } from "./list.ts";
 import { TextInput } from "./text_input.ts";
 
 /** The hints while the search line has the keys. */
@@ -72,6 +72,60 @@ export class SearchBox {
     this.input.draw(screen, x, rect.y, rect.x + rect.width - x, styles.input, this.#active);
     return rect.y + 2;
   }
+}
+
+/** What {@link drawSearchedList} draws. */
+export interface SearchedList {
+  search: SearchBox;
+  list: ListState;
+  /** How many rows match the search. */
+  count: number;
+  /** The sentence shown when no row does. */
+  empty: string;
+  styles: {
+    /** The search label and the empty-list sentence. */
+    subtle: StyleLike;
+    /** The query being typed. */
+    input: StyleLike;
+    /** The selected row's background. */
+    selected: StyleLike;
+    /** The other rows' background. */
+    text: StyleLike;
+  };
+}
+
+/**
+ * A list overlay's content below its frame: the search line, then the
+ * `count` rows of `list` (each row's background cleared, the selected one
+ * highlighted, then `drawRow` writes it), or `empty` when there are none.
+ *
+ * @example
+ * ```ts
+ * drawSearchedList(screen, rect, { search, list, count: rows.length, empty: "No calls yet.", styles }, (i, y) => {
+ *   screen.write(rect.x, y, rows[i].peer);
+ * });
+ * ```
+ */
+export function drawSearchedList(
+  screen: ScreenBuffer,
+  rect: Rect,
+  { search, list, count, empty, styles }: SearchedList,
+  drawRow: (index: number, y: number, selected: boolean) => void,
+): void {
+  const top = search.draw(screen, rect, { label: styles.subtle, input: styles.input });
+  if (count === 0) {
+    screen.write(rect.x, top, empty, styles.subtle);
+    return;
+  }
+  const rows = { ...rect, y: top, height: rect.height - (top - rect.y) };
+  drawList(screen, rows, list, count, (i, y, selected) => {
+    screen.fill(
+      { x: rows.x, y, width: rows.width - 1, height: 1 },
+      " ",
+      selected ? styles.selected : styles.text,
+    );
+    drawRow(i, y, selected);
+  });
 }
 
 /**
