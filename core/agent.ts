@@ -53,6 +53,7 @@ import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
 import { agentDir } from "./run_dir.ts";
 import { checkCommandParams, requireMessageBody, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
+import { EventGate } from "./event_gate.ts";
 import { isDeclineCode } from "./sip_status.ts";
 
 /** Options of {@link Agent.start}. */
@@ -153,6 +154,8 @@ export class Agent extends EventTarget implements AsyncDisposable {
   /** Received INVITEs (the first of each Call-ID), newest last, bounded. */
   readonly #invites = new Map<string, SipMessage>();
   #lastIncomingCallId?: string;
+  /** baresip's events, each incoming call's held until its INVITE is traced. */
+  readonly #events: EventGate;
   /** Custom header names added with `uaaddheader` for the last call, to remove before the next. */
   #addedHeaders: string[] = [];
   #stopped?: Promise<void>;
@@ -181,9 +184,14 @@ export class Agent extends EventTarget implements AsyncDisposable {
     this.#configDir = init.configDir;
     this.#commandTimeoutMs = init.options.commandTimeoutMs ?? 10_000;
     this.#autoHold = init.options.calls?.autoHold ?? false;
+    const sipTrace = init.options.sipTrace ?? false;
+    this.#events = new EventGate(
+      (event) => this.#onEvent(event),
+      (callId) => !sipTrace || this.#invites.has(callId),
+    );
     init.process.ctrl.addEventListener("event", (e) => {
       for (const event of this.dialect.expand((e as CustomEvent<BaresipEvent>).detail)) {
-        this.#onEvent(event);
+        this.#events.push(event);
       }
     });
     init.process.ctrl.addEventListener("message", (e) => {
@@ -498,13 +506,27 @@ export class Agent extends EventTarget implements AsyncDisposable {
     const uri = this.resolveTarget(target);
     const before = new Set(this.#snapshot.calls.map((c) => c.id));
     const logMark = this.log.tail(1).at(-1);
-    await this.command("atransferstart", uri);
+    // baresip holds the first call as it dials the second. Waited for (as
+    // hold() does): the answer to that re-INVITE makes the first call
+    // baresip's current one again, which must not cross completeTransfer.
+    const held = this.#reinviteAnswered(
+      original.id,
+      "hold of the attended transfer",
+      (dir) => !/^(sendrecv|recvonly)$/.test(dir),
+    );
+    try {
+      await this.command("atransferstart", uri);
+    } catch (error) {
+      held.cancel();
+      throw error;
+    }
     // baresip dials within the command, so the consultation call's first
     // event came before the command's answer on the same connection.
     const consult = this.#snapshot.calls.find((c) =>
       c.direction === "outgoing" && !before.has(c.id)
     );
     if (!consult) {
+      held.cancel();
       const said = this.log.tail(20);
       const why = said.slice(said.lastIndexOf(logMark ?? "") + 1).find((l) => /replaces/i.test(l));
       throw new AgentError(
@@ -516,9 +538,10 @@ export class Agent extends EventTarget implements AsyncDisposable {
         { hint: "use transfer() (blind) with this peer" },
       );
     }
-    const held = this.#snapshot.calls.find((c) => c.id === original.id);
-    if (held) this.#update(updateCall(this.#snapshot, held, { held: true }));
+    const first = this.#snapshot.calls.find((c) => c.id === original.id);
+    if (first) this.#update(updateCall(this.#snapshot, first, { held: true }));
     this.#transfer = { originalId: original.id, consultId: consult.id };
+    await held.promise;
   }
 
   /** Completes an attended transfer: the first call's peer is connected to the consultation call's. */
@@ -535,6 +558,11 @@ export class Agent extends EventTarget implements AsyncDisposable {
     };
     mark(true);
     try {
+      // baresip replaces the first call with its current call, and a late
+      // answer to the first call's hold re-INVITE makes that one current
+      // again (menu: CALL_REMOTE_SDP "answer"): it would refer the first call
+      // to itself. The consultation call is made current first.
+      if (transfer.consultId) await this.command("callfind", transfer.consultId);
       await this.command("atransferexec");
     } catch (error) {
       mark(false);
@@ -746,6 +774,7 @@ export class Agent extends EventTarget implements AsyncDisposable {
   }
 
   #onExit(info: ExitInfo): void {
+    this.#events.flush();
     this.dispatchEvent(new CustomEvent("exit", { detail: info }));
     this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot }));
     void info;
@@ -760,7 +789,8 @@ export class Agent extends EventTarget implements AsyncDisposable {
     if (this.#invites.size > MAX_KEPT_INVITES) {
       this.#invites.delete(this.#invites.keys().next().value!);
     }
-    // The INVITE may be parsed after CALL_INCOMING: tell listeners it is there now.
+    this.#events.traceAdvanced();
+    // Traced after CALL_INCOMING only if the gate gave up waiting: tell listeners now.
     this.dispatchEvent(new CustomEvent("change", { detail: this.#snapshot }));
   }
 

@@ -1,7 +1,14 @@
 import { assertEquals, assertRejects } from "../assert.ts";
-import { Agent, Capabilities, CapabilityError, detectBaresip, version } from "../../core/mod.ts";
+import {
+  Agent,
+  Capabilities,
+  CapabilityError,
+  detectBaresip,
+  type SipMessage,
+  version,
+} from "../../core/mod.ts";
 import { encodeWav } from "../../core/audio/wav.ts";
-import { call } from "./calls.ts";
+import { call, traced } from "./calls.ts";
 import { SipUdpClient } from "../pbx/sip_client.ts";
 
 Deno.test("RFC 4733 DTMF: every digit arrives complete and in order", async (t) => {
@@ -66,6 +73,8 @@ Deno.test("SIP INFO DTMF: 123# arrives where baresip supports it, else a clear '
       await a.sendDtmf("123#", 120);
       await b.waitFor((s) => s.dtmfReceived.length >= 4, { description: "B receives 4 digits" });
       assertEquals(b.snapshot.dtmfReceived, "123#");
+      const isInfo = (m: SipMessage) => m.method === "INFO" && m.direction === "received";
+      await traced(b, (m) => isInfo(m) && b.sipMessages.filter(isInfo).length >= 4, "4 INFOs");
       const infos = b.sipMessages.filter((m) => m.method === "INFO" && m.direction === "received");
       assertEquals(infos.length, 4, "each digit came as a SIP INFO");
     } finally {

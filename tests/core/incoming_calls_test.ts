@@ -7,6 +7,7 @@
  */
 import { Agent, CallState, CapabilityError, IncomingCalls } from "../../core/mod.ts";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
+import { traced } from "./calls.ts";
 
 /** The SIP messages `agent` sent for call `callId`: requests by method, responses by code. */
 function sent(agent: Agent, callId: string): string[] {
@@ -27,6 +28,7 @@ Deno.test("a sticky response declines each new call after 180 Ringing", async (t
         await a.waitFor((s) => s.ended.length === n, { description: `call ${n} declined` });
         await b.waitFor((s) => s.ended.length === n, { description: `B's call ${n} over` });
         const ended = b.snapshot.ended.at(-1)!;
+        await traced(b, (m) => m.callId === ended.id && m.statusCode === 486, "B's 486 traced");
         assertEquals(sent(b, ended.id!), ["180", "486"]);
         assertEquals([ended.close.cause, ended.close.by, ended.close.statusCode], [
           "busy",
@@ -47,6 +49,7 @@ Deno.test("a sticky response declines each new call after 180 Ringing", async (t
       incoming.respond(480, "Temporarily Unavailable");
       await a.dial(b.contactUri);
       await a.waitFor((s) => s.ended.length === 3, { description: "call 3 declined" });
+      await b.waitFor((s) => s.ended.length === 3, { description: "B's call 3 over" });
       assertEquals(a.snapshot.lastClose?.statusCode, 480);
       assertMatch(a.snapshot.lastClose!.reason, /^480 Temporarily/);
       assertEquals(a.snapshot.lastClose?.cause, "rejected");
