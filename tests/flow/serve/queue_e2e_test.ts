@@ -91,7 +91,9 @@ Deno.test("at most `concurrency` runs at once, never two of one monitor", async 
 Deno.test("a run that overruns its timeout is stopped, recorded as timeout, and leaves no baresip", async () => {
   await using serve = await startServe({
     config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}${
-      monitor("hang", "hang.ts", 'timeout = "4s"')
+      // Room for the sandbox, two baresips and the call on a loaded machine: the
+      // timeout must fire while the call is up, not before.
+      monitor("hang", "hang.ts", 'timeout = "12s"')
     }`,
     env,
   });
@@ -112,7 +114,7 @@ Deno.test("a run that overruns its timeout is stopped, recorded as timeout, and 
   }
   assertEquals(agents.length, 2, "the run's two agents were found while the call was up");
   assertEquals(end.status, "timeout");
-  assertMatch(end.message, /took longer than the monitor's timeout of 4s and was stopped/);
+  assertMatch(end.message, /took longer than the monitor's timeout of 12s and was stopped/);
   assertEquals(end.scenarios[0].status, "interrupted");
   assertEquals(await allGone(agents), []);
   assertEquals(descendantsNamed(serve.pid, "baresip"), []);
