@@ -24,11 +24,23 @@ function sipp(args: string[], signal?: AbortSignal) {
   }));
 }
 
+/** Resolves when `wait` does; fails with SIPp's output if SIPp ends first (it could not bind, say). */
+function beforeSippEnds<T>(wait: Promise<T>, run: ReturnType<typeof sipp>): Promise<T> {
+  const ended = run.then(({ code, text }) => {
+    throw new Error(`SIPp ended (code ${code}) before that: ${text.slice(-1500)}`);
+  });
+  ended.catch(() => {}); // the race below reports it; after a win nobody waits on it
+  return Promise.race([wait, ended]);
+}
+
 Deno.test("SIPp's UAC calls a loopback agent directly: answered, then hung up by SIPp", async () => {
   await using b = await Agent.start({ name: "B" });
-  const port = freePort();
-  const run = sipp(["-sn", "uac", "-s", "B", "-p", String(port), `127.0.0.1:${b.ports.sip}`]);
-  await b.waitFor(ringing, { description: "B rings from SIPp", timeoutMs: 10_000 });
+  // No -p: SIPp binds a free port itself (a port looked up first may be taken meanwhile).
+  const run = sipp(["-sn", "uac", "-s", "B", `127.0.0.1:${b.ports.sip}`]);
+  await beforeSippEnds(
+    b.waitFor(ringing, { description: "B rings from SIPp", timeoutMs: 10_000 }),
+    run,
+  );
   assertEquals(b.snapshot.calls[0].direction, "incoming");
   await b.accept();
   await b.waitFor(idle, { description: "SIPp's BYE ends the call", timeoutMs: 15_000 });
@@ -45,10 +57,13 @@ Deno.test("a loopback agent calls SIPp's UAS: established, then hung up by the a
   // SIPp binds before it prints anything; a dial before that is retransmitted by baresip.
   await new Promise((r) => setTimeout(r, 300));
   await a.dial(`sip:service@127.0.0.1:${port}`);
-  await a.waitFor((s) => s.calls[0]?.state === CallState.Established, {
-    description: "A established with SIPp",
-    timeoutMs: 10_000,
-  });
+  await beforeSippEnds(
+    a.waitFor((s) => s.calls[0]?.state === CallState.Established, {
+      description: "A established with SIPp",
+      timeoutMs: 10_000,
+    }),
+    run,
+  );
   await a.hangup();
   await a.waitFor(idle);
   const { code, text } = await run;
@@ -59,9 +74,12 @@ Deno.test("a loopback agent calls SIPp's UAS: established, then hung up by the a
 
 Deno.test("SIPp's UAC to an agent that declines gets the agent's 486", async () => {
   await using b = await Agent.start({ name: "B" });
-  const port = freePort();
-  const run = sipp(["-sn", "uac", "-s", "B", "-p", String(port), `127.0.0.1:${b.ports.sip}`]);
-  await b.waitFor(ringing, { description: "B rings from SIPp", timeoutMs: 10_000 });
+  // No -p: SIPp binds a free port itself (a port looked up first may be taken meanwhile).
+  const run = sipp(["-sn", "uac", "-s", "B", `127.0.0.1:${b.ports.sip}`]);
+  await beforeSippEnds(
+    b.waitFor(ringing, { description: "B rings from SIPp", timeoutMs: 10_000 }),
+    run,
+  );
   await b.reject();
   const { code, text } = await run;
   // SIPp's uac expects a 200: a 486 fails its one call, and its log names it.
