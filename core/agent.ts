@@ -50,6 +50,7 @@ import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts"
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+import { tooManyOpenFiles } from "./open_files.ts";
 import { agentDir } from "./run_dir.ts";
 import { checkCommandParams, requireMessageBody, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
@@ -228,8 +229,15 @@ export class Agent extends EventTarget implements AsyncDisposable {
    *
    * @throws {BaresipError} baresip missing, or exited/hung before ready (with its log tail).
    * @throws {CapabilityError} the account asks for something this baresip cannot do.
+   * @throws {AgentError} ringo's process is out of file descriptors (names the limit).
    */
   static async start(options: AgentOptions): Promise<Agent> {
+    return await Agent.#start(options).catch((error) => {
+      throw tooManyOpenFiles(error, `agent "${options.name}"`) ?? error;
+    });
+  }
+
+  static async #start(options: AgentOptions): Promise<Agent> {
     const install = await detectBaresip(options.env);
     const dialect = Dialect.of(install);
     const given = options.account ? parseAccountSettings(options.account) : undefined;
