@@ -84,6 +84,8 @@ const failureLines: string[] = [];
 interface Answering {
   agent: Agent;
   answered: number;
+  /** Calls baresip turned away at max_calls (486 Max Calls). */
+  refused: number;
   answerFailures: string[];
 }
 
@@ -98,7 +100,8 @@ async function startAnswering(pbx: TestPbx, users: string[]): Promise<Answering[
     await agent.waitFor((s) => s.registration.state === "registered", {
       description: `${user} registered`,
     });
-    const answering: Answering = { agent, answered: 0, answerFailures: [] };
+    const answering: Answering = { agent, answered: 0, refused: 0, answerFailures: [] };
+    agent.addEventListener("refused", () => answering.refused++);
     const seen = new Set<string>();
     agent.addEventListener("change", (e) => {
       const snapshot = (e as CustomEvent<AgentSnapshot>).detail ?? agent.snapshot;
@@ -132,6 +135,7 @@ async function sippRun(
     await Deno.writeTextFile(scenario, UAC_AUTH);
     await Deno.writeTextFile(callees, "SEQUENTIAL\n" + users.map((u) => `${u};\n`).join(""));
     const answeredBefore = agents.reduce((sum, a) => sum + a.answered, 0);
+    const refusedBefore = agents.reduce((sum, a) => sum + a.refused, 0);
     const cpu = cpuMeter(agents.map((a) => a.agent.pid));
     const t0 = performance.now();
     const out = await new Deno.Command("sipp", {
@@ -195,6 +199,7 @@ async function sippRun(
       console.error(`bench: load: SIPp's first errors:\n${errorLog.slice(0, 1500)}`);
     }
     const answered = agents.reduce((sum, a) => sum + a.answered, 0) - answeredBefore;
+    const refusedAtLimit = agents.reduce((sum, a) => sum + a.refused, 0) - refusedBefore;
     const refused = agents.flatMap((a) => a.answerFailures.splice(0));
     if (refused.length) console.error(`bench: load: an agent could not answer: ${refused[0]}`);
     return {
@@ -202,6 +207,7 @@ async function sippRun(
         { name: `calls that succeeded (of ${calls})`, values: [counts.successful], unit: "count" },
         { name: "calls that failed", values: [counts.failed], unit: "count" },
         { name: "calls the agents answered", values: [answered], unit: "count" },
+        { name: "calls refused at max_calls", values: [refusedAtLimit], unit: "count" },
         { name: "SIPp run, wall time", values: [wallMs], unit: "ms" },
         { name: "agents' baresip CPU, all", values: [childrenPct], unit: "%" },
         { name: "ringo CPU", values: [selfPct], unit: "%" },
