@@ -239,97 +239,63 @@ async function missingPrograms(): Promise<string | undefined> {
 const UAC_AUTH = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
 <scenario name="ringo load: authenticated UAC, record-routed">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[service]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[service]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=- 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-    ]]>
-  </send>
+${invite(1, "")}
   <recv response="100" optional="true"/>
   <recv response="407" auth="true"/>
-  <send>
-    <![CDATA[
-      ACK sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[service]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[service]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 2 INVITE
-      Contact: <sip:[service]@[local_ip]:[local_port]>
-      [authentication]
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=- 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-    ]]>
-  </send>
+${request("ACK sip:[field0]@[remote_ip]:[remote_port]", "1 ACK", "")}
+${invite(2, "[authentication]")}
   <recv response="100" optional="true"/>
   <!-- global: kamailio's UDP workers may forward a 180 after the 200 that followed it -->
   <recv response="180" optional="global"/>
   <recv response="183" optional="global"/>
   <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[service]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      [routes]
-      CSeq: 2 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
+${request("ACK [next_url]", "2 ACK", "[routes]")}
   <pause/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[service]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      [routes]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
+${request("BYE [next_url]", "3 BYE", "[routes]", 500)}
   <recv response="200" crlf="true"/>
 </scenario>
 `;
+
+/** One `<send>` of a request of the call: `line` is its method and URI, `cseq` e.g. `2 ACK`. */
+function request(line: string, cseq: string, extra: string, retrans?: number, body = ""): string {
+  const lines = [
+    `${line} SIP/2.0`,
+    "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]",
+    "From: <sip:[service]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]",
+    `To: <sip:[field0]@[remote_ip]:[remote_port]>${
+      cseq.endsWith("INVITE") ? "" : "[peer_tag_param]"
+    }`,
+    "Call-ID: [call_id]",
+    `CSeq: ${cseq}`,
+    ...(extra ? [extra] : []),
+    "Max-Forwards: 70",
+    ...(body
+      ? ["Contact: <sip:[service]@[local_ip]:[local_port]>", "Content-Type: application/sdp"]
+      : []),
+    `Content-Length: ${body ? "[len]" : "0"}`,
+  ];
+  const text = [...lines, ...(body ? ["", body] : [])].map((l) => `      ${l}`).join("\n");
+  return `  <send${
+    retrans ? ` retrans="${retrans}"` : ""
+  }>\n    <![CDATA[\n${text}\n    ]]>\n  </send>`;
+}
+
+/** The INVITE of the call with a PCMU offer; `extra` carries the credentials of the second. */
+function invite(cseq: number, extra: string): string {
+  const sdp = [
+    "v=0",
+    "o=- 1 1 IN IP[local_ip_type] [local_ip]",
+    "s=-",
+    "c=IN IP[media_ip_type] [media_ip]",
+    "t=0 0",
+    "m=audio [media_port] RTP/AVP 0",
+    "a=rtpmap:0 PCMU/8000",
+  ].join("\n      ");
+  return request(
+    "INVITE sip:[field0]@[remote_ip]:[remote_port]",
+    `${cseq} INVITE`,
+    extra,
+    500,
+    sdp,
+  );
+}
