@@ -25,9 +25,6 @@ import {
   rssMb,
 } from "./stats.ts";
 
-/** Sizes measured by default (`--scale 10,50`) picks others. */
-export const SCALE_SIZES = [10, 50, 100, 200];
-
 /** Runs the scale benchmarks for each size and prints one table. */
 export async function benchScale(sizes: number[], label: string): Promise<void> {
   const columns: Array<{ label: string; figures: Figure[] }> = [];

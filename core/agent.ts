@@ -50,6 +50,8 @@ import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts"
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
+import { type MaxCallsRefusal, maxCallsRefusal } from "./max_calls.ts";
+import { tooManyOpenFiles } from "./open_files.ts";
 import { agentDir } from "./run_dir.ts";
 import { checkCommandParams, requireMessageBody, requireTarget } from "./sip_input.ts";
 import type { SipMessage } from "./sip_trace.ts";
@@ -119,7 +121,8 @@ const MAX_KEPT_INVITES = 64;
 /**
  * One SIP user agent. Read its state from the getters (synchronous
  * snapshots); listen to `change` (any state change), `event` (each raw
- * baresip event) and `exit` (the process ended).
+ * baresip event), `refused` (a call turned away at `max_calls`, detail a
+ * {@link MaxCallsRefusal}) and `exit` (the process ended).
  *
  * @example
  * ```ts
@@ -211,7 +214,11 @@ export class Agent extends EventTarget implements AsyncDisposable {
       command: (name, params) => this.command(name, params),
       snapshot: () => this.#snapshot,
     });
-    init.process.log.onLine((line) => this.#audio.onLogLine(line));
+    init.process.log.onLine((line) => {
+      this.#audio.onLogLine(line);
+      const refusal = maxCallsRefusal(this.name, line);
+      if (refusal) this.dispatchEvent(new CustomEvent("refused", { detail: refusal }));
+    });
     this.#messages = new AgentMessages({
       name: this.name,
       configDir: init.configDir,
@@ -228,8 +235,15 @@ export class Agent extends EventTarget implements AsyncDisposable {
    *
    * @throws {BaresipError} baresip missing, or exited/hung before ready (with its log tail).
    * @throws {CapabilityError} the account asks for something this baresip cannot do.
+   * @throws {AgentError} ringo's process is out of file descriptors (names the limit).
    */
   static async start(options: AgentOptions): Promise<Agent> {
+    return await Agent.#start(options).catch((error) => {
+      throw tooManyOpenFiles(error, `agent "${options.name}"`) ?? error;
+    });
+  }
+
+  static async #start(options: AgentOptions): Promise<Agent> {
     const install = await detectBaresip(options.env);
     const dialect = Dialect.of(install);
     const given = options.account ? parseAccountSettings(options.account) : undefined;

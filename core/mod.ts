@@ -34,3 +34,4 @@ export * from "./config_overrides.ts";
 export * from "./baresip_support.ts";
 export * from "./paths.ts";
 export * from "./incoming_calls.ts";
+export * from "./max_calls.ts";

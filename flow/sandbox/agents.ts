@@ -18,6 +18,7 @@ import {
   fullHeaderName,
   IncomingCalls,
   type IncomingFailure,
+  type MaxCallsRefusal,
   type SipMessage,
 } from "../../core/mod.ts";
 import {
@@ -218,6 +219,7 @@ export class AgentPool {
         agent.removeEventListener("change", onChange);
         agent.removeEventListener("event", onEvent);
         agent.removeEventListener("sip", onSip);
+        agent.removeEventListener("refused", onRefused);
         incoming.removeEventListener("failure", onIncomingFailure);
       },
       resolveReadable: this.#options.resolveReadable ?? absoluteOnly,
@@ -267,9 +269,14 @@ export class AgentPool {
         this.#options.onAgentEvent?.(scenarioId, name, line);
       }
     };
+    const onRefused: EventListener = (e) => {
+      const refusal = (e as CustomEvent<MaxCallsRefusal>).detail;
+      this.#options.onAgentEvent?.(scenarioId, name, { message: refusal.message, level: "warn" });
+    };
     agent.addEventListener("change", onChange);
     agent.addEventListener("event", onEvent);
     agent.addEventListener("sip", onSip);
+    agent.addEventListener("refused", onRefused);
     this.#owned.set(handle, owned);
     if (registers) await this.#awaitRegistration(agent);
     return {

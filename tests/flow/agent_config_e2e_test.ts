@@ -4,11 +4,11 @@
  * `cause` as scenarios read it.
  */
 import { deepStrictEqual as assertEquals, match as assertMatch } from "node:assert/strict";
-import { lastLine, ringoFlow, scenarioDir } from "./e2e.ts";
+import { lastLine, parseNdjson, ringoFlow, scenarioDir } from "./e2e.ts";
 
 Deno.test("agent config: max_calls, auto_hold and rtp_timeout take effect, bad values are named", async () => {
   await using dir = await scenarioDir({
-    "calls.ts": `import { agent, expect, scenario, State, until } from "@ringo/flow";
+    "calls.ts": `import { agent, expect, scenario, State, until, wait } from "@ringo/flow";
 
 scenario("max_calls 1: a second caller gets 486 while the first call is up", async () => {
   const b = await agent("B", { max_calls: 1 });
@@ -21,6 +21,7 @@ scenario("max_calls 1: a second caller gets 486 while the first call is up", asy
   await c.dial(b);
   await until(() => expect(c.state).toBe(State.Idle));
   expect(c.statusCode).toBe(486);
+  await wait("1s"); // B's refusal reaches the report from its log, beside the 486 to C
 });
 
 scenario("auto_hold false by default: both calls stay established, nobody held", async () => {
@@ -60,4 +61,17 @@ scenario("bad values are refused with the field named", async () => {
   const run = await ringoFlow(["run", dir.path]);
   assertEquals(lastLine(run.stdout), "3 passed, 0 failed, 0 skipped", run.stdout + run.stderr);
   assertMatch(run.stdout, /max_calls 1/);
+  // baresip only logs the refusal; the report names the limit and how to raise it.
+  const json = await ringoFlow([
+    "run",
+    dir.path,
+    "--json",
+    "--scenario",
+    "max_calls 1: a second caller gets 486 while the first call is up",
+  ]);
+  const warnings = parseNdjson(json.stdout).filter((e) => e.type === "log" && e.level === "warn");
+  assertMatch(
+    warnings.map((e) => e.message).join("\n"),
+    /^agent "B" refused a call from sip:C@127\.0\.0\.1:\d+ with 486 Max Calls: it takes 1 call at once \(raise max_calls in the agent's options\)$/m,
+  );
 });

@@ -62,6 +62,8 @@ export interface StartPbxOptions {
   webhookUrl?: string;
   /** How long to wait for kamailio to answer OPTIONS before giving up (default 15000 ms). */
   readyTimeoutMs?: number;
+  /** More accounts (user name → password) beside {@link TEST_USERS}, e.g. for load tests. */
+  extraUsers?: Record<string, string>;
 }
 
 const TEMPLATE_URL = new URL("./kamailio.cfg", import.meta.url);
@@ -102,6 +104,11 @@ export async function startPbx(options: StartPbxOptions = {}): Promise<TestPbx> 
 
 class PortInUseError extends Error {}
 
+/** The accounts an instance knows: {@link TEST_USERS} and the options' extra users. */
+function allUsers(options: StartPbxOptions): Record<string, string> {
+  return { ...TEST_USERS, ...options.extraUsers };
+}
+
 /** Render the config template for one instance. */
 function renderConfig(template: string, port: number, options: StartPbxOptions): string {
   const defines = [`#!define PBX_DOMAIN "${PBX_DOMAIN}"`];
@@ -112,7 +119,7 @@ function renderConfig(template: string, port: number, options: StartPbxOptions):
     }
     defines.push("#!define WITH_WEBHOOK", `#!define WEBHOOK_URL "${url}"`);
   }
-  const users = Object.entries(TEST_USERS).map(([user, password]) => {
+  const users = Object.entries(allUsers(options)).map(([user, password]) => {
     if (!/^[A-Za-z0-9_.+-]+$/.test(user)) throw new Error(`bad test user name: ${user}`);
     return `\t$sht(users=>${user}) = "${password.replace(/["\\]/g, "\\$&")}";`;
   });
@@ -216,7 +223,7 @@ async function launch(
     host: PBX_DOMAIN,
     port,
     domain: PBX_DOMAIN,
-    users: { ...TEST_USERS },
+    users: allUsers(options),
     pid,
     log: () => log.text(),
     stop,

@@ -380,6 +380,16 @@ Deno.test("several test PBXs run side by side on different ports and all stop cl
   for (const [i, pbx] of pbxs.entries()) await assertFullyStopped(pbx, configs[i], []);
 });
 
+Deno.test("extraUsers are accounts beside the test users, with their own passwords", async () => {
+  await using pbx = await startPbx({ extraUsers: { load7: "load7-secret" } });
+  assert.equal(pbx.users.load7, "load7-secret");
+  assert.equal(pbx.users.alice, TEST_USERS.alice);
+  await using client = await SipUdpClient.open(pbx);
+  assert.equal((await register(client, "load7", "load7-secret")).response.status, 200);
+  assert.equal((await register(client, "load7", "alice-secret")).response.status, 403);
+  assert.equal((await register(client, "alice", TEST_USERS.alice)).response.status, 200);
+});
+
 Deno.test("`await using` stops the PBX at the end of the scope", async () => {
   let pid = 0;
   let configPath = "";
