@@ -50,7 +50,7 @@ import { expandHeaderTemplates, uaAddHeaderParams } from "./headers_template.ts"
 import type { LogBuffer } from "./log_buffer.ts";
 import { type AgentPorts, releaseAgentPorts, reserveAgentPorts } from "./ports.ts";
 import { BaresipProcess, describeExit, type ExitInfo } from "./process.ts";
-import { type MaxCallsRefusal, maxCallsRefusal } from "./max_calls.ts";
+import { maxCallsRefusal } from "./max_calls.ts";
 import { tooManyOpenFiles } from "./open_files.ts";
 import { agentDir } from "./run_dir.ts";
 import { checkCommandParams, requireMessageBody, requireTarget } from "./sip_input.ts";
@@ -122,7 +122,7 @@ const MAX_KEPT_INVITES = 64;
  * One SIP user agent. Read its state from the getters (synchronous
  * snapshots); listen to `change` (any state change), `event` (each raw
  * baresip event), `refused` (a call turned away at `max_calls`, detail a
- * {@link MaxCallsRefusal}) and `exit` (the process ended).
+ * `MaxCallsRefusal` of max_calls.ts) and `exit` (the process ended).
  *
  * @example
  * ```ts

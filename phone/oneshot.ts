@@ -92,7 +92,7 @@ const DTMF_SETTLE_MS = 500;
  * const code = await placeCall({ profile: "work", target: "4711", play: "prompt.wav", record: "heard.wav" });
  * ```
  */
-export async function placeCall(
+export function placeCall(
   options: CallOptions,
   output: Output = consoleOutput,
 ): Promise<number> {
@@ -133,7 +133,7 @@ export async function placeCall(
  * `ringo phone answer …`: answers `count` calls (default 1), each after
  * `afterMs`; resolves with the exit code (0, or 130 when interrupted).
  */
-export async function answerCalls(
+export function answerCalls(
   options: AnswerOptions,
   output: Output = consoleOutput,
 ): Promise<number> {
@@ -180,7 +180,7 @@ export async function answerCalls(
  * `ringo phone message <target> <text>`: sends one SIP MESSAGE; exit code
  * 0 when delivered, else as {@link CALL_EXIT_CODES} tells the answer.
  */
-export async function sendOneMessage(
+export function sendOneMessage(
   options: Identity & { target: string; text: string; json?: boolean },
   output: Output = consoleOutput,
 ): Promise<number> {

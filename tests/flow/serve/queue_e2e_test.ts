@@ -93,8 +93,7 @@ Deno.test("a run that overruns its timeout is stopped, recorded as timeout, and 
     config: `[archive]\npath = "\${DIR}/archive"\n${AUTH}${
       // Room for the sandbox, two baresips and the call on a loaded machine: the
       // timeout must fire while the call is up, not before.
-      monitor("hang", "hang.ts", 'timeout = "12s"')
-    }`,
+      monitor("hang", "hang.ts", 'timeout = "12s"')}`,
     env,
   });
   const { id } =
