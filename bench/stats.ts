@@ -44,12 +44,14 @@ export function formatTable(columns: Array<{ label: string; figures: Figure[] }>
     }
   }
   const width = Math.max(...names.map((n) => n.length + (units.get(n)?.length ?? 0) + 3), 10);
-  const head = "".padEnd(width) + columns.map((c) => c.label.padStart(12)).join("");
+  // Each column as wide as its label (two spaces before it) or a number, whichever is wider.
+  const columnWidth = Math.max(12, ...columns.map((c) => c.label.length + 2));
+  const head = "".padEnd(width) + columns.map((c) => c.label.padStart(columnWidth)).join("");
   const rows = names.map((name) =>
     `${name} (${units.get(name)})`.padEnd(width) +
     columns.map((c) => {
       const f = c.figures.find((x) => x.name === name);
-      return (f ? formatNumber(median(f.values)) : "–").padStart(12);
+      return (f ? formatNumber(median(f.values)) : "–").padStart(columnWidth);
     }).join("")
   );
   return [head, ...rows].join("\n");
