@@ -9,7 +9,7 @@ import { deepStrictEqual as assertEquals, match as assertMatch, ok } from "node:
 import { join } from "node:path";
 import { listTree, ringoFlow, scenarioDir } from "./helpers.ts";
 
-const TRAVERSAL = `import { agent, expect, scenario, State, until } from "@ringo/flow";
+const TRAVERSAL = `import { agent, expect, scenario, State, until, wait } from "@ringo/flow";
 scenario("..", async () => {
   const a = await agent("..");
   const b = await agent("../../escaped");
@@ -17,6 +17,7 @@ scenario("..", async () => {
   await until(() => expect(b.state).toBe(State.Ringing));
   await b.accept();
   await until(() => expect(a.state).toBe(State.Established));
+  await wait("500ms"); // audio frames to record: a call hung up at once may have none
   await a.hangup();
   await until(() => expect(b.state).toBe(State.Idle));
 });
