@@ -16,21 +16,12 @@ import {
   PARALLEL,
   PROPERTIES,
 } from "../../flow/migrate/names.ts";
+import { codeWords } from "./code_words.ts";
 
 const PAGE = new URL("../../docs/flow/migrating-from-ringo-flow.md", import.meta.url);
 
-/** Words written as code in the page, outside its example. */
-async function codeWords(): Promise<Set<string>> {
-  const text = (await Deno.readTextFile(PAGE)).replace(/^```[^\n]*\n[\s\S]*?^```$/gm, "");
-  const words = new Set<string>();
-  for (const [, code] of text.matchAll(/`([^`]+)`/g)) {
-    for (const [word] of code.matchAll(/[A-Za-z_$][\w$]*/g)) words.add(word);
-  }
-  return words;
-}
-
 Deno.test("every ringo-flow name migrate knows has its row, with the name it becomes", async () => {
-  const words = await codeWords();
+  const words = await codeWords(PAGE);
   const tables = [
     GLOBALS,
     CONSTRUCTORS,
